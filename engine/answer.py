@@ -1,0 +1,198 @@
+"""Find the sentence and the figure (or date, name, clause) that answers a parsed question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba.posseg
+
+from engine.index import Fact, KnowledgeIndex, Sentence
+from engine.query import Concept, Query
+from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE
+from kb.split import clause_spans
+
+MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
+COUNTABLE = {"count", "person", "household"}
+_ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One answer candidate: the sentence, what was extracted from it and how well it fits."""
+
+    sentence: Sentence
+    value: str  # what the reply states: a figure, a date, a name, or a clause
+    quote: str  # the shortest stretch of the sentence that holds the value
+    score: float
+    coverage: float
+    fact: Fact | None = None
+    year: int | None = None
+
+
+def _positions(norm: str, concept: Concept) -> list[tuple[int, int]]:
+    out = []
+    for m in concept.members:
+        start = norm.find(m)
+        while start >= 0:
+            out.append((start, start + len(m)))
+            start = norm.find(m, start + 1)
+    return out
+
+
+def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
+    """Weighted share of the concepts the sentence holds."""
+    total = sum(c.weight for c in concepts)
+    if not total:
+        return 0.0
+    got = sum(c.weight for c in concepts if any(m in sentence.norm for m in c.members))
+    return got / total
+
+
+def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
+    """How near the concepts stand to the span [start, end) of the sentence text (0..1)."""
+    total = sum(c.weight for c in concepts) or 1.0
+    text = sentence.text
+    score = 0.0
+    for c in concepts:
+        best = None
+        for m in c.members:
+            for mm in re.finditer(re.escape(m), text):
+                d = start - mm.end() if mm.end() <= start else (mm.start() - end if mm.start() >= end else 0)
+                best = d if best is None else min(best, d)
+        if best is not None:
+            score += c.weight / (1 + max(0, best) / 3)
+    return score / total
+
+
+def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
+    total = sum(c.weight for c in concepts) or 1.0
+    return sum(c.weight for c in concepts if any(m in clause for m in c.members)) / total
+
+
+def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
+    if wanted == "count_any":
+        return fact.unit_class in COUNTABLE
+    if wanted:
+        return fact.unit_class == wanted
+    if qtype == "rate":
+        return fact.unit_class == "percent"
+    return fact.unit_class not in ("duration", "")
+
+
+def _year_ok(fact_year: int | None, since: bool, q: Query, article_year: int | None) -> bool:
+    if q.year is None:
+        return True
+    if fact_year is not None:
+        return fact_year == q.year and not since
+    return False
+
+
+def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
+    """Sentences about the question's place that hold enough of its concepts, best first."""
+    if q.place:
+        pool = index.by_place.get(q.place, [])
+    else:
+        ids: set[int] = set()
+        for c in q.concepts:
+            for m in c.members:
+                ids |= index.containing(m)
+        pool = list(ids)
+    out = []
+    for sid in pool:
+        s = index.sentences[sid]
+        cov = coverage(s, q.concepts) if q.concepts else (1.0 if q.title else 0.0)
+        if cov >= MIN_COVERAGE * 0.75:
+            out.append((s, cov))
+    out.sort(key=lambda sc: -sc[1])
+    return out[:60]
+
+
+def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
+    hits = []
+    article_year = index.articles[s.article_id].get("year")
+    for f in index.facts.get(s.id, []):
+        if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, article_year):
+            continue
+        near = _closeness(s, f.start, f.end, q.concepts)
+        in_clause = _clause_share(f.clause, q.concepts)
+        bonus = 0.15 if q.year and f.year == q.year else 0.0
+        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus, cov, f, f.year))
+    return hits
+
+
+def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+    hits = []
+    text = s.text
+    if q.qtype == "weekday":
+        found = [(m.start(), m.end(), m.group(0)) for m in WEEKDAY_RE.finditer(text)]
+    else:
+        found = [(m.start(), m.end(), m.group(0)) for m in DATE_RE.finditer(text) if m.group("day")]
+        if q.wants_year_only or not found:
+            found += [(m.start(), m.end(), m.group(0)) for m in YEAR_RE.finditer(text) if not m.group("since")]
+    for start, end, value in found:
+        c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
+        near = _closeness(s, start, end, q.concepts)
+        hits.append(Hit(s, value, text[c_start:c_end], cov + 0.4 * near, cov))
+    return hits
+
+
+def _name_after(text: str, title: str) -> list[tuple[int, str]]:
+    out = []
+    for m in re.finditer(re.escape(title), text):
+        tail = text[m.end() : m.end() + 8]
+        words = list(jieba.posseg.cut(tail))
+        if words and words[0].flag.startswith("nr") and 2 <= len(words[0].word) <= 4:
+            out.append((m.start(), words[0].word))
+    return out
+
+
+def _who_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+    text = s.text
+    hits = []
+    if q.title:
+        for pos, name in _name_after(text, q.title):
+            if text[max(0, pos - 1) : pos] in ("副",) and not q.title.startswith("副"):
+                continue
+            c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= pos < b), (0, len(text)))
+            hits.append(Hit(s, name, text[c_start:c_end], cov + 0.5, cov))
+        return hits
+    for a, b in clause_spans(text):
+        clause = text[a:b]
+        if _ORG.search(clause):
+            near = _clause_share(clause, q.concepts)
+            hits.append(Hit(s, clause, clause, cov + 0.4 * near, cov))
+    return hits
+
+
+def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+    text = s.text
+    hits = []
+    for a, b in clause_spans(text):
+        clause = text[a:b]
+        share = _clause_share(clause, q.concepts)
+        if q.qtype == "where" and re.search(r"门店|超市|地点|在|到|位于", clause):
+            share += 0.3
+        if len(clause) < 6:
+            share -= 0.2
+        hits.append(Hit(s, clause, clause, cov + 0.4 * share, cov))
+    return hits
+
+
+def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
+    """Answer candidates for a question, best first (empty when nothing fits)."""
+    hits: list[Hit] = []
+    for s, cov in candidates(q, index):
+        if q.qtype in ("how_many", "rate") or (q.qtype in ("what", "compare") and q.unit_class):
+            hits += _figure_hits(q, s, cov, index)
+        elif q.qtype in ("when", "weekday"):
+            hits += _date_hits(q, s, cov)
+        elif q.qtype == "who":
+            hits += _who_hits(q, s, cov)
+        else:
+            hits += _clause_hits(q, s, cov)
+    if q.year is not None and q.qtype not in ("how_many", "rate"):
+        hits = [h for h in hits if str(q.year) in h.sentence.text]
+    hits = [h for h in hits if h.coverage >= MIN_COVERAGE or (q.title and q.qtype == "who")]
+    hits.sort(key=lambda h: -h.score)
+    return hits

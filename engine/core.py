@@ -1,0 +1,272 @@
+"""Engine: the one object callers hold. Loads the fact base, answers, reloads."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from pathlib import Path
+
+import intents
+from engine import answer as finder
+from engine.index import KnowledgeIndex
+from engine.normalize import MAX_QUESTION, strip_invisible
+from engine.query import Query, QueryParser
+from engine.reply import place_label, render_hit
+from engine.types import Alternative, Answer, Source
+from kb.build import build_kb
+from kb.report import BuildReport
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_SESSIONS = 10_000
+_PINNED = re.compile(r"^#s(\d{1,9})$")
+
+
+def default_db_path() -> Path:
+    """The fact base file: $KB_DB or kb/facts.db in the project."""
+    return Path(os.environ.get("KB_DB") or ROOT / "kb" / "facts.db")
+
+
+def default_articles_dir() -> Path:
+    """The articles folder: $KB_ARTICLES or kb/articles in the project."""
+    return Path(os.environ.get("KB_ARTICLES") or ROOT / "kb" / "articles")
+
+
+class _Loaded:
+    """One consistent generation: fact base index + parser, swapped as a whole on reload."""
+
+    def __init__(self, path: Path, intent_set: intents.IntentSet):
+        self.index = KnowledgeIndex(path)
+        self.parser = QueryParser(intent_set, self.index)
+        st = path.stat()
+        self.stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Engine:
+    """Answers questions from a fact base file; safe to share between threads and tasks.
+
+    If the file is missing it is built from the articles first. `reload()` picks up a file rebuilt
+    by scripts/build_kb.py; a file that cannot be read leaves the previous one serving.
+    """
+
+    def __init__(self, db_path: str | Path | None = None, *, articles_dir: str | Path | None = None,
+                 intents_dir: str | Path | None = None):
+        self.db_path = Path(db_path) if db_path else default_db_path()
+        self.articles_dir = Path(articles_dir) if articles_dir else default_articles_dir()
+        self.intents = intents.load(intents_dir) if intents_dir else intents.load()
+        self._lock = threading.Lock()
+        self._sessions: OrderedDict[str, Query] = OrderedDict()
+        self.last_error: str | None = None
+        if not self.db_path.exists():
+            report = self.rebuild()
+            if not report.ok:
+                raise RuntimeError(report.summary())
+        else:
+            self._state = _Loaded(self.db_path, self.intents)
+
+    # ---- answering ---------------------------------------------------------------------------
+    def ask(self, question: str, session: str | None = None) -> Answer:
+        """Answer one question; `session` keeps follow-up context ("那沁阳呢") per chat."""
+        state = self._state  # one generation for the whole question, even if a reload swaps it
+        text = strip_invisible(question if isinstance(question, str) else "")
+        zh = self.intents.replies["zh"]
+        if not text:
+            return Answer(False, zh["empty"], "empty")
+        if len(text) > MAX_QUESTION:
+            return Answer(False, zh["too_long"].format(limit=MAX_QUESTION), "too_long")
+        if not re.search(r"[\w\u4e00-\u9fff]", text):
+            return Answer(False, zh["unreadable"], "unreadable")
+        pinned = _PINNED.match(text)
+        if pinned:
+            return self._pinned(state, int(pinned.group(1)))
+        q = state.parser.parse(text)
+        t = self.intents.replies[q.lang]
+        if q.smalltalk:
+            return Answer(False, t[q.smalltalk], q.smalltalk, lang=q.lang, confidence=1.0)
+        q = self._with_context(q, session)
+        result = self._answer(state, q, t)
+        if session is not None and not q.smalltalk and (q.concepts or q.title):
+            self._remember(session, q)
+        return result
+
+    def _with_context(self, q: Query, session: str | None) -> Query:
+        last = self._sessions.get(session) if session is not None else None
+        if not last or not q.followup:
+            return q
+        merged = replace(
+            last, text=q.text, lang=q.lang,
+            places=q.places or last.places, unknown_place=q.unknown_place,
+            year=q.year if q.year is not None else (None if q.places else last.year),
+            title=q.title or last.title,
+            concepts=q.concepts or last.concepts,
+            unit_class=q.unit_class if q.concepts else last.unit_class,
+            qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
+        )
+        return merged
+
+    def _remember(self, session: str, q: Query) -> None:
+        with self._lock:
+            self._sessions[session] = q
+            self._sessions.move_to_end(session)
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+
+    def _answer(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
+        index = state.index
+        covered = [place_label(p.name, q.lang, index) for p in index.covered_places()[:8]]
+        if q.unknown_place or (q.place and q.place not in index.by_place):
+            where = q.unknown_place or place_label(q.place, q.lang, index)
+            return Answer(False, t["unknown_place"].format(place=where, places="、".join(covered)),
+                          "unknown_place", place=q.place, lang=q.lang)
+        if not q.concepts and not q.title:
+            return self._not_found(state, q, t)
+        if q.qtype == "compare" and len(q.places) >= 2:
+            return self._compare(state, q, t)
+        hits = finder.find(q, index)
+        if q.lang == "en" and q.extra.get("unmatched") and len(q.extra["unmatched"]) > len(q.concepts):
+            hits = [h for h in hits if h.coverage >= 0.99]
+        if not hits:
+            return self._not_found(state, q, t)
+        best = hits[0]
+        text = render_hit(q, best, index, t)
+        place = q.place or (best.sentence.places[0] if best.sentence.places else None)
+        alternatives = [
+            Alternative(f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40], f"#s{h.sentence.id}")
+            for h in hits[1:6]
+            if h.value != best.value and h.sentence.id != best.sentence.id and best.score - h.score < 0.05
+        ][:3]
+        return Answer(
+            True, text, q.qtype, place=place, confidence=round(min(1.0, best.score / 1.6), 3),
+            sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
+            alternatives=alternatives, lang=q.lang, year=best.year, value=best.value,
+        )
+
+    def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
+        rows = []
+        for place in q.places[:2]:
+            sub = replace(q, places=(place,), qtype="how_many")
+            hits = finder.find(sub, state.index)
+            if not hits or not hits[0].fact:
+                return self._not_found(state, replace(q, places=(place,)), t)
+            rows.append((place, hits[0]))
+        classes = {h.fact.unit_class for _, h in rows}
+        if len(classes) != 1:
+            return self._not_found(state, q, t)
+        rows.sort(key=lambda ph: -ph[1].fact.amount)
+        lines = "；".join(
+            t["compare_line"].format(place=place_label(p, q.lang, state.index), value=h.value, quote=h.quote)
+            for p, h in rows)
+        text = t["compare"].format(winner=place_label(rows[0][0], q.lang, state.index), lines=lines)
+        return Answer(True, text, "compare", place=rows[0][0], confidence=0.8, lang=q.lang,
+                      sources=[Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows],
+                      value=rows[0][1].value)
+
+    def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
+        what = f"“{q.text}”"
+        if q.year is not None:
+            relaxed = finder.find(replace(q, year=None), state.index)
+            if relaxed:
+                return Answer(False, t["wrong_year"].format(place=place_label(q.place, q.lang, state.index) or "",
+                                                            year=q.year), "wrong_year", place=q.place, lang=q.lang)
+        topics = self.suggest(state, q)
+        text = t["not_found"].format(what=what)
+        if topics:
+            text += "\n" + t["suggest"].format(topics="；".join(a.label for a in topics))
+        return Answer(False, text, q.qtype if q.concepts else "unknown", place=q.place, lang=q.lang,
+                      alternatives=topics)
+
+    def suggest(self, state: _Loaded, q: Query) -> list[Alternative]:
+        """Close topics for a question with no answer: sentences holding some of its words."""
+        scored = []
+        pool = state.index.by_place.get(q.place, []) if q.place else []
+        for sid in pool or state.index.sentences:
+            s = state.index.sentences[sid]
+            cov = finder.coverage(s, q.concepts)
+            if cov > 0 and state.index.facts.get(sid):
+                scored.append((cov, s))
+        scored.sort(key=lambda cs: (-cs[0], cs[1].id))
+        out = []
+        for _, s in scored[:3]:
+            f = state.index.facts[s.id][0]
+            out.append(Alternative(f"{s.places[0] if s.places else ''}：{f.clause}"[:40], f"#s{s.id}"))
+        return out
+
+    def _pinned(self, state: _Loaded, sid: int) -> Answer:
+        s = state.index.sentences.get(sid)
+        zh = self.intents.replies["zh"]
+        if not s:
+            return Answer(False, zh["not_found"].format(what=f"#{sid}"), "unknown")
+        title = state.index.article_title(s.article_id)
+        place = s.places[0] if s.places else None
+        return Answer(True, zh["text"].format(place=place or "", year="", quote=s.text, article=title), "pinned",
+                      place=place, confidence=1.0, sources=[Source(title, s.text)])
+
+    # ---- state -------------------------------------------------------------------------------
+    def reset(self, session: str) -> None:
+        """Forget the follow-up context of one session."""
+        with self._lock:
+            self._sessions.pop(session, None)
+
+    def topics(self) -> dict[str, list[str]]:
+        """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}."""
+        index = self._state.index
+        return {"places": [p.name for p in index.covered_places() if p.level in ("city", "county", "district")],
+                "subjects": [a["title"] for a in index.articles.values()]}
+
+    def reload(self) -> bool:
+        """Load the fact base file again if it changed on disk; keep the old one on any error."""
+        try:
+            st = self.db_path.stat()
+            if (st.st_ino, st.st_mtime_ns, st.st_size) == self._state.stamp:
+                return False
+            fresh = _Loaded(self.db_path, self.intents)
+        except Exception as exc:  # noqa: BLE001 - a bad file must never stop the old one serving
+            self.last_error = f"reload failed, previous fact base still serving: {exc}"
+            log.warning(self.last_error)
+            return False
+        self._state = fresh
+        self.last_error = None
+        return True
+
+    def rebuild(self, articles_dir: str | Path | None = None) -> BuildReport:
+        """Build the fact base from the articles (same code as scripts/build_kb.py), then reload."""
+        report = build(articles_dir or self.articles_dir, self.db_path, self.intents)
+        if report.ok:
+            if hasattr(self, "_state"):
+                self.reload()
+            else:
+                self._state = _Loaded(self.db_path, self.intents)
+        return report
+
+
+GOLDEN = ROOT / "kb" / "golden.yaml"
+
+
+def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
+    """Problems with a freshly built fact base: golden questions it can no longer answer."""
+    import yaml
+
+    problems = []
+    try:
+        loaded = _Loaded(path, intent_set)
+    except Exception as exc:  # noqa: BLE001
+        return [f"cannot load: {exc}"]
+    golden = yaml.safe_load(GOLDEN.read_text(encoding="utf-8")) if GOLDEN.exists() else []
+    for row in golden or []:
+        if row.get("place") and row["place"] not in loaded.index.by_place:
+            continue  # that place's article was removed on purpose
+        q = loaded.parser.parse(row["q"])
+        if not finder.find(q, loaded.index):
+            problems.append(f"golden question no longer answered: {row['q']}")
+    return problems
+
+
+def build(articles_dir: str | Path, db_path: str | Path, intent_set: intents.IntentSet | None = None) -> BuildReport:
+    """The admin's rebuild: build, validate with the golden questions, swap in. Old base kept on failure."""
+    intent_set = intent_set or intents.load()
+    return build_kb(articles_dir, db_path, validate=lambda p: validate(p, intent_set))

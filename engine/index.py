@@ -1,0 +1,123 @@
+"""The fact base loaded into memory: sentences, facts and places, indexed for fast lookup."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from engine.normalize import fold
+from engine.typos import TypoFixer
+from kb import store
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: int
+    article_id: int
+    text: str
+    norm: str
+    places: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    sentence_id: int
+    value: str
+    amount: float
+    unit: str
+    unit_class: str
+    clause: str
+    start: int
+    end: int
+    year: int | None
+    since: bool
+
+
+@dataclass(frozen=True)
+class PlaceInfo:
+    name: str
+    level: str
+    parent: str | None
+    aliases: tuple[str, ...]
+    english: tuple[str, ...]
+    articles: int
+
+
+class KnowledgeIndex:
+    """Read-only view of one fact base file; built once per load, shared by all questions."""
+
+    def __init__(self, path: Path):
+        rows = store.read_all(path)
+        self.path = path
+        self.articles = {a["id"]: a for a in rows["articles"]}
+        self.sentences = {
+            s["id"]: Sentence(s["id"], s["article_id"], s["text"], fold(s["text"]),
+                              tuple(p for p in (s["places"] or "").split("|") if p))
+            for s in rows["sentences"]
+        }
+        self.facts: dict[int, list[Fact]] = {}
+        for f in rows["facts"]:
+            self.facts.setdefault(f["sentence_id"], []).append(Fact(
+                f["id"], f["sentence_id"], f["value"], f["amount"], f["unit"] or "", f["unit_class"] or "",
+                f["clause"], f["start"], f["end"], f["year"], bool(f["since"])))
+        self.places = {
+            p["name"]: PlaceInfo(p["name"], p["level"], p["parent"],
+                                 tuple(a for a in (p["aliases"] or "").split("|") if a),
+                                 tuple(e for e in (p["english"] or "").split("|") if e), p["articles"])
+            for p in rows["places"]
+        }
+        self.by_place: dict[str, list[int]] = {}
+        for s in self.sentences.values():
+            for p in s.places:
+                self.by_place.setdefault(p, []).append(s.id)
+        self.alias_to_place = {}
+        for p in self.places.values():
+            for alias in (p.name, *p.aliases):
+                self.alias_to_place.setdefault(alias, p.name)
+        ordered = sorted(self.alias_to_place, key=len, reverse=True)
+        self.place_re = re.compile("|".join(map(re.escape, ordered)))
+        english = {e.lower(): p.name for p in self.places.values() for e in p.english}
+        self.english_to_place = english
+        self.english_place_re = re.compile(
+            r"\b(" + "|".join(map(re.escape, sorted(english, key=len, reverse=True))) + r")(?:\s+(?:county|city|district|town|township|province))?\b",
+            re.IGNORECASE,
+        )
+        self.terms = {t["term"]: t["df"] for t in rows["terms"]}
+        self.typos = TypoFixer(self.terms)
+        self.n = max(1, len(self.sentences))
+        self._bigrams: dict[str, set[int]] = {}
+        for s in self.sentences.values():
+            for i in range(len(s.norm) - 1):
+                self._bigrams.setdefault(s.norm[i : i + 2], set()).add(s.id)
+        self.containing = lru_cache(maxsize=20000)(self._containing)
+
+    def _containing(self, term: str) -> frozenset[int]:
+        """Ids of sentences whose folded text holds `term`."""
+        term = fold(term)
+        if len(term) < 2:
+            return frozenset(s.id for s in self.sentences.values() if term and term in s.norm)
+        ids: set[int] | None = None
+        for i in range(len(term) - 1):
+            posting = self._bigrams.get(term[i : i + 2], set())
+            ids = set(posting) if ids is None else ids & posting
+            if not ids:
+                return frozenset()
+        return frozenset(i for i in ids if term in self.sentences[i].norm)
+
+    def idf(self, members: tuple[str, ...]) -> float:
+        """Inverse document frequency of a concept (any of its members)."""
+        df = len(set().union(*(self.containing(m) for m in members)))
+        return math.log((self.n + 1) / (df + 1)) + 1.0
+
+    def article_title(self, article_id: int) -> str:
+        return self.articles[article_id]["title"]
+
+    def covered_places(self) -> list[str]:
+        """Places with sentences about them, cities and counties first."""
+        order = {"province": 0, "city": 1, "county": 2, "district": 3, "town": 4}
+        return sorted((p for p in self.places.values() if p.name in self.by_place),
+                      key=lambda p: (order.get(p.level, 5), -len(self.by_place[p.name]), p.name))

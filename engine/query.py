@@ -1,0 +1,237 @@
+"""Parse a question into what it asks: type, place, year, title, unit wanted and search concepts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import jieba
+from rapidfuzz import fuzz, process
+
+from engine.index import KnowledgeIndex
+from engine.normalize import fold, is_english, normalize
+from intents import IntentSet
+
+_UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
+_NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城乡镇村]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+_PUNCT = re.compile(r"[\s\W_]+")
+_FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|再问|那请问)?(.{0,12}?)(?:呢|的呢|怎么样|如何)?[?？。!！]*$")
+_FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question mentions, with its synonyms; matched if any member is in a sentence."""
+
+    members: tuple[str, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    lang: str = "zh"
+    qtype: str = "what"
+    typed: bool = False  # a cue word fixed the type
+    places: tuple[str, ...] = ()
+    unknown_place: str | None = None
+    year: int | None = None
+    title: str | None = None
+    unit_class: str | None = None
+    concepts: tuple[Concept, ...] = ()
+    smalltalk: str | None = None
+    followup: bool = False
+    wants_year_only: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def place(self) -> str | None:
+        return self.places[0] if self.places else None
+
+
+class QueryParser:
+    """Turns raw question text into a Query, using the intent set and the loaded fact base."""
+
+    def __init__(self, intents: IntentSet, index: KnowledgeIndex):
+        self.intents = intents
+        self.index = index
+        self.synonym_of: dict[str, tuple[str, ...]] = {}
+        for group in intents.synonyms:
+            for member in group:
+                self.synonym_of.setdefault(member, group)
+                jieba.add_word(member, freq=2000)
+        for title in intents.titles:
+            jieba.add_word(title, freq=3000)
+        for alias in index.alias_to_place:
+            jieba.add_word(alias, freq=3000)
+        self._members = sorted(self.synonym_of, key=len, reverse=True)
+        self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
+        self._english = sorted(intents.english, key=len, reverse=True)
+
+    # ---- entry point -------------------------------------------------------------------------
+    def parse(self, raw: str) -> Query:
+        text = normalize(raw)
+        if is_english(text):
+            return self._parse_english(text)
+        return self._parse_chinese(text)
+
+    # ---- pieces shared by both languages -----------------------------------------------------
+    def smalltalk(self, text: str) -> str | None:
+        """The small-talk intent a whole message matches closely, if any."""
+        plain = _PUNCT.sub("", text.lower())
+        if not plain:
+            return None
+        choices = [_PUNCT.sub("", ex) for ex, _ in self._smalltalk]
+        hit = process.extractOne(plain, choices, scorer=fuzz.ratio, score_cutoff=88)
+        return self._smalltalk[hit[2]][1] if hit else None
+
+    def _qtype(self, text: str, english: bool) -> tuple[str, bool]:
+        low = text.lower()
+        for qt in self.intents.types:
+            for cue in qt.cues:
+                if english and cue.isascii():
+                    if re.search(r"\b" + re.escape(cue) + r"\b", low):
+                        return qt.name, True
+                elif not english and not cue.isascii() and cue in text:
+                    return qt.name, True
+        return "what", False
+
+    def _concepts(self, words: list[tuple[str, ...]]) -> tuple[Concept, ...]:
+        out: list[Concept] = []
+        seen: set[tuple[str, ...]] = set()
+        for members in words:
+            if members in seen:
+                continue
+            seen.add(members)
+            out.append(Concept(members, self.index.idf(members)))
+        return tuple(out)
+
+    # ---- Chinese -----------------------------------------------------------------------------
+    def _parse_chinese(self, text: str) -> Query:
+        talk = self.smalltalk(text)
+        text = self.index.typos.fix(text)
+        places, rest = self._places_zh(text)
+        unknown = None if places else self._unknown_place(rest)
+        year_m = _YEAR.search(rest)
+        year = int(year_m.group(1)) if year_m else None
+        if year_m:
+            rest = rest.replace(year_m.group(0), " ")
+        title = next((t for t in self.intents.titles if t in text), None)
+        qtype, typed = self._qtype(text, english=False)
+        unit = self._unit_zh(text, qtype)
+        body = rest
+        if title:
+            body = body.replace(title, " ")
+        for qt in self.intents.types:
+            for cue in qt.cues:
+                if not cue.isascii() and len(cue) >= 2:
+                    body = body.replace(cue, " ")
+        for words in self.intents.unit_words.values():
+            for w in words:
+                body = body.replace(w, " ")
+        concepts = self._concepts(self._words_zh(body))
+        wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
+        followup = bool(re.search(r"呢[?？]?$", text)) or text.startswith("那") or (
+            not typed and not concepts and bool(places or year or title))
+        if talk and not places and not year:
+            return Query(text, smalltalk=talk)
+        return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
+                     followup=followup, wants_year_only=wants_year)
+
+    def _places_zh(self, text: str) -> tuple[list[str], str]:
+        places: list[str] = []
+        for m in self.index.place_re.finditer(text):
+            name = self.index.alias_to_place[m.group(0)]
+            if name not in places:
+                places.append(name)
+        rest = self.index.place_re.sub(" ", text)
+        return places, rest
+
+    def _unknown_place(self, text: str) -> str | None:
+        for m in _UNKNOWN_PLACE.finditer(text):
+            stem = m.group(1)
+            if not _NOT_PLACE_STEM.search(stem) and fold(stem) not in fold(" ".join(self.intents.titles)):
+                if not self.index.containing(m.group(0)):
+                    return m.group(0)
+        return None
+
+    def _unit_zh(self, text: str, qtype: str) -> str | None:
+        if qtype == "rate":
+            return "percent"
+        for cls, words in self.intents.measure_words.items():
+            for w in sorted(words, key=len, reverse=True):
+                if re.search(rf"(?:多少|几)(?:个)?{re.escape(w)}", text):
+                    return cls
+        for cls, words in self.intents.unit_words.items():
+            if any(w in text for w in words):
+                return cls
+        for cls, words in self.intents.implied_units.items():
+            if any(w in text for w in words):
+                return cls
+        return None
+
+    def _words_zh(self, body: str) -> list[tuple[str, ...]]:
+        words: list[tuple[str, ...]] = []
+        for member in self._members:  # known domain words first, longest first
+            if len(member) >= 2 and member in body:
+                words.append(self.synonym_of[member])
+                body = body.replace(member, " ")
+        for token in jieba.lcut(body):
+            token = token.strip()
+            if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
+                continue
+            words.append(self.synonym_of.get(token, (token,)))
+        return words
+
+    # ---- English -----------------------------------------------------------------------------
+    def _parse_english(self, text: str) -> Query:
+        talk = self.smalltalk(text)
+        low = " " + text.lower().replace("’", "'") + " "
+        places: list[str] = []
+        for m in self.index.english_place_re.finditer(low):
+            name = self.index.english_to_place[m.group(1).lower()]
+            if name not in places:
+                places.append(name)
+        low = self.index.english_place_re.sub(" ", low)
+        zh_places, _ = self._places_zh(text)
+        places += [p for p in zh_places if p not in places]
+        year_m = _YEAR.search(low)
+        year = int(year_m.group(1)) if year_m else None
+        qtype, typed = self._qtype(text, english=True)
+        unit = self._unit_en(low, qtype)
+        words: list[tuple[str, ...]] = []
+        for phrase in self._english:
+            if re.search(r"\b" + re.escape(phrase) + r"\b", low):
+                for zh in self.intents.english[phrase]:
+                    words.append(self.synonym_of.get(zh, (zh,)))
+                low = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", low)
+        title = next((w[0] for w in words if w[0] in self.intents.titles), None)
+        words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
+        leftovers = [w for w in re.findall(r"[a-z][a-z'-]+", low)
+                     if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2]
+        for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
+            leftovers = [w for w in leftovers if w not in cue.split()]
+        unknown = None
+        if not places:
+            caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() not in self.intents.english_stopwords]
+            unknown = caps[0] if caps else None
+        followup = bool(_FOLLOWUP_EN.match(text)) and not typed
+        if talk and not places:
+            return Query(text, "en", smalltalk=talk)
+        q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
+                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)))
+        return replace(q, extra={"unmatched": leftovers})
+
+    def _unit_en(self, low: str, qtype: str) -> str | None:
+        if qtype == "rate" or re.search(r"percent|percentage|rate\b|proportion|share", low):
+            return "percent"
+        table = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres"),
+                 ("household", r"households|families"), ("money", r"how much money|funds|yuan|invest|spend|spent|cost"),
+                 ("area", r"\barea\b|how large|how big|square"), ("length", r"how long|kilomet"))
+        for cls, pattern in table:
+            if re.search(pattern, low):
+                return cls
+        if re.search(r"how many", low):
+            return "count_any"
+        return None

@@ -1,0 +1,50 @@
+"""Homophone typo repair: a stretch of the question that is no word but sounds like a known term
+(如阳 -> 汝阳, 焦做 -> 焦作, 贫困发生绿 -> 贫困发生率). 沁阳 and 沁县 sound different, so never merge."""
+
+from __future__ import annotations
+
+import re
+
+import jieba
+from pypinyin import lazy_pinyin
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def key(text: str) -> str:
+    """Toneless pinyin, the key two homophones share."""
+    return " ".join(lazy_pinyin(text))
+
+
+class TypoFixer:
+    """Knows the fact base's terms by sound; replaces unknown stretches that sound like one."""
+
+    def __init__(self, terms: dict[str, int]):
+        self.known = terms
+        self.by_sound: dict[str, str] = {}
+        for term, weight in sorted(terms.items(), key=lambda tw: -tw[1]):
+            if 2 <= len(term) <= 6:
+                self.by_sound.setdefault(key(term), term)
+
+    def _is_word(self, text: str) -> bool:
+        return text in self.known or jieba.dt.FREQ.get(text, 0) > 0
+
+    def fix(self, text: str) -> str:
+        """`text` with sound-alike typos replaced by the known term."""
+        return _CJK_RUN.sub(lambda m: self._fix_run(m.group(0)), text)
+
+    def _fix_run(self, s: str) -> str:
+        """Try stretches of two to four whole jieba tokens, longest first, that are not words."""
+        cuts = [0]
+        for token in jieba.lcut(s, HMM=False):
+            cuts.append(cuts[-1] + len(token))
+        for span in (4, 3, 2):
+            for a in range(len(cuts) - span):
+                i, j = cuts[a], cuts[a + span]
+                sub = s[i:j]
+                if j - i > 6 or self._is_word(sub):
+                    continue
+                term = self.by_sound.get(key(sub))
+                if term and term != sub:
+                    return s[:i] + term + self._fix_run(s[j:])
+        return s

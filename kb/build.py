@@ -1,0 +1,210 @@
+"""Build the fact base from an articles folder: clean, split, attribute, extract, store, swap."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kb import store
+from kb.clean import paragraphs
+from kb.facts import extract
+from kb.places import Gazetteer, attribute, discover, english_name, infer_home, load_gazetteer
+from kb.report import BuildReport
+from kb.split import sentences
+
+log = logging.getLogger(__name__)
+METADATA = "articles.yaml"
+MAX_ARTICLE_BYTES = 5_000_000
+
+
+@dataclass
+class ArticleFile:
+    file: str
+    text: str
+    meta: dict
+
+
+def read_articles(folder: Path, warnings: list[str]) -> list[ArticleFile]:
+    """Every *.txt in `folder` with its metadata; unreadable or empty files are skipped with a warning."""
+    meta_path = folder / METADATA
+    meta: dict = {}
+    if meta_path.exists():
+        try:
+            meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+            if not isinstance(meta, dict):
+                raise ValueError("top level must be a mapping of file name to fields")
+        except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
+            warnings.append(f"{METADATA} ignored: {exc}")
+            meta = {}
+    out = []
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            if path.stat().st_size > MAX_ARTICLE_BYTES:
+                raise ValueError(f"larger than {MAX_ARTICLE_BYTES} bytes")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            warnings.append(f"{path.name} skipped: {exc}")
+            continue
+        text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+        if len(re.findall(r"[\u4e00-\u9fff]", text)) < 20:
+            warnings.append(f"{path.name} skipped: no Chinese text to read")
+            continue
+        info = meta.get(path.name) if isinstance(meta.get(path.name), dict) else {}
+        out.append(ArticleFile(path.name, text, info))
+    return out
+
+
+def _year(meta: dict, paras: list[str]) -> int | None:
+    date = str(meta.get("date") or "")
+    m = re.match(r"(\d{4})", date) or re.search(r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", " ".join(paras[:3]))
+    return int(m.group(1)) if m else None
+
+
+def _title(meta: dict, paras: list[str], file: str) -> str:
+    if meta.get("title"):
+        return str(meta["title"])
+    for p in paras[:6]:
+        if 6 <= len(p) <= 40 and not re.search(r"\d{4}年\d", p):
+            return p
+    return file
+
+
+def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
+    """All rows of the fact base, computed in memory (pure: no files touched)."""
+    places = load_gazetteer()
+    texts = {a.file: paragraphs(a.text) for a in articles}
+    places.update(discover([p for ps in texts.values() for p in ps], places))
+    for a in articles:  # metadata may name a home place the gazetteer lacks
+        for key, level in (("home_city", "city"), ("home_county", "county")):
+            name = a.meta.get(key)
+            if name and name not in places:
+                from kb.places import Place, stem
+
+                places[name] = Place(name, level, None, [stem(name)] if stem(name) != name else [],
+                                     [english_name(name)], source="metadata")
+    gaz = Gazetteer(places)
+    rows: dict[str, list[dict]] = {"articles": [], "sentences": [], "facts": [], "places": [], "terms": []}
+    mentioned: dict[str, set[str]] = {}
+    sid = fid = 0
+    for aid, art in enumerate(articles, start=1):
+        paras = texts[art.file]
+        home_city = art.meta.get("home_city") or infer_home(paras, gaz, "city")
+        home_county = art.meta.get("home_county")
+        year = _year(art.meta, paras)
+        title = _title(art.meta, paras, art.file)
+        rows["articles"].append({
+            "id": aid, "file": art.file, "title": title, "newspaper": art.meta.get("newspaper"),
+            "date": str(art.meta.get("date") or ""), "year": year, "home_city": home_city,
+            "home_county": home_county, "sha1": hashlib.sha1(art.text.encode()).hexdigest(),
+        })
+        split = [sentences(p) for p in paras]
+        attributions = attribute(split, gaz, home_city, home_county)
+        seen: set[str] = set()
+        for pno, (sents, places_per) in enumerate(zip(split, attributions, strict=True)):
+            for sno, (sent, where) in enumerate(zip(sents, places_per, strict=True)):
+                if sent in seen:  # pages repeat paragraphs; keep the first
+                    continue
+                seen.add(sent)
+                sid += 1
+                for name in where:
+                    mentioned.setdefault(name, set()).add(art.file)
+                rows["sentences"].append({
+                    "id": sid, "article_id": aid, "para": pno, "idx": sno, "text": sent,
+                    "places": "|".join(where), "place": where[0] if where else None,
+                })
+                for fact in extract(sent, year):
+                    fid += 1
+                    rows["facts"].append({"id": fid, "sentence_id": sid, "article_id": aid,
+                                          "place": where[0] if where else None, **fact})
+    rows["terms"] = _terms(rows["sentences"], places)
+    for p in places.values():
+        rows["places"].append({
+            "name": p.name, "level": p.level, "parent": p.parent, "aliases": "|".join(p.aliases),
+            "english": "|".join(p.english or [english_name(p.name)]), "source": p.source,
+            "articles": len(mentioned.get(p.name, ())),
+        })
+    return rows
+
+
+def _terms(sentence_rows: list[dict], places: dict) -> list[dict]:
+    """Words of the articles with the number of sentences holding each (for typo repair and weights)."""
+    import jieba
+
+    df: Counter[str] = Counter()
+    for row in sentence_rows:
+        df.update({w for w in jieba.lcut(row["text"]) if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)})
+    for p in places.values():
+        for name in [p.name, *p.aliases]:
+            df[name] += 1
+    return [{"term": t, "df": n} for t, n in df.items()]
+
+
+def _fact_keys(rows: list[dict], files: dict[int, str]) -> set[tuple]:
+    return {(files[r["article_id"]], r["place"], r["clause"], r["value"]) for r in rows}
+
+
+def _diff(old_path: Path, new_rows: dict[str, list[dict]], report: dict) -> None:
+    try:
+        old = store.read_all(old_path)
+    except Exception:  # noqa: BLE001 - no old base, or an unreadable one: everything is new
+        old = {"articles": [], "facts": []}
+    old_files = {a["id"]: a["file"] for a in old["articles"]}
+    new_files = {a["id"]: a["file"] for a in new_rows["articles"]}
+    old_sha = {a["file"]: a["sha1"] for a in old["articles"]}
+    new_sha = {a["file"]: a["sha1"] for a in new_rows["articles"]}
+    report["added_articles"] = sorted(set(new_sha) - set(old_sha))
+    report["removed_articles"] = sorted(set(old_sha) - set(new_sha))
+    report["changed_articles"] = sorted(f for f in new_sha if f in old_sha and new_sha[f] != old_sha[f])
+    old_keys, new_keys = _fact_keys(old["facts"], old_files), _fact_keys(new_rows["facts"], new_files)
+    report["added_facts"], report["removed_facts"] = len(new_keys - old_keys), len(old_keys - new_keys)
+
+
+def build_kb(articles_dir: str | Path, db_path: str | Path,
+             validate: Callable[[Path], list[str]] | None = None) -> BuildReport:
+    """Build into a new file next to `db_path`, check it, validate it, then swap it in.
+
+    `validate` gets the new file and returns problems; any problem (or exception) keeps the old
+    fact base in place and the report says why.
+    """
+    started = time.perf_counter()
+    articles_dir, db_path = Path(articles_dir), Path(db_path)
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    warnings: list[str] = []
+    try:
+        if not articles_dir.is_dir():
+            raise ValueError(f"articles folder {articles_dir} does not exist")
+        articles = read_articles(articles_dir, warnings)
+        if not articles:
+            raise ValueError(f"no readable articles in {articles_dir}")
+        rows = compile_rows(articles)
+        if not rows["facts"]:
+            raise ValueError("the articles gave no facts")
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        store.write(tmp, rows)
+        counts = store.check(tmp)
+        problems = validate(tmp) if validate else []
+        if problems:
+            raise ValueError("validation failed: " + "; ".join(problems))
+        diff: dict = {}
+        _diff(db_path, rows, diff)
+        store.swap(tmp, db_path)
+    except Exception as exc:  # noqa: BLE001 - any failure keeps the old base; the report says why
+        log.warning("fact base build failed: %s", exc)
+        tmp.unlink(missing_ok=True)
+        return BuildReport(ok=False, db_path=str(db_path), warnings=warnings, error=str(exc),
+                           seconds=time.perf_counter() - started)
+    return BuildReport(
+        ok=True, db_path=str(db_path), articles=counts["articles"], sentences=counts["sentences"],
+        facts=counts["facts"], places=counts["places"], seconds=time.perf_counter() - started,
+        warnings=warnings, **diff,
+    )

@@ -1,0 +1,78 @@
+"""Facts: every figure in a sentence with its clause, metric phrase, year and unit class."""
+
+from __future__ import annotations
+
+import re
+
+from kb.numbers import RELATIVE_YEAR, figures, years
+from kb.split import clause_spans
+
+_LEAD = re.compile(r"^(?:其中|同时|此外|另外|目前|截至目前|共计|累计|共|先后|全市|全县|该县|该市|我市|我县|并|还|已|已经|将|为|有)+")
+_RELATIVE = re.compile("|".join(RELATIVE_YEAR))
+
+
+def fact_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around a figure; a list joined by 、 is cut to the item holding the figure
+    when other items hold figures too ("生活补贴4935.99万元、护理补贴5603.99万元")."""
+    for c_start, c_end in clause_spans(sentence):
+        if c_start <= start < c_end:
+            break
+    else:
+        c_start, c_end = 0, len(sentence)
+    pieces, pos = [], c_start
+    for i in range(c_start, c_end + 1):
+        if i == c_end or sentence[i] == "、":
+            pieces.append((pos, i))
+            pos = i + 1
+    with_figures = [p for p in pieces if figures(sentence[p[0] : p[1]])]
+    if len(with_figures) >= 2:
+        for p_start, p_end in pieces:
+            if p_start <= start < p_end:
+                return p_start, p_end
+    return c_start, c_end
+
+
+def year_of(sentence: str, span: tuple[int, int], article_year: int | None) -> tuple[int | None, bool]:
+    """The year a clause speaks of: an explicit year in it, else one 去年/今年 in it,
+    else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
+    clause = sentence[span[0] : span[1]]
+    found = years(clause)
+    if found:
+        _, year, since = found[-1]
+        return year, since
+    rel = _RELATIVE.search(clause)
+    if rel and article_year:
+        return article_year + RELATIVE_YEAR[rel.group(0)], False
+    found = years(sentence)
+    if len({y for _, y, _ in found}) == 1:
+        _, year, since = found[0]
+        return year, since
+    rel = _RELATIVE.findall(sentence)
+    if len(set(rel)) == 1 and article_year:
+        return article_year + RELATIVE_YEAR[rel[0]], False
+    return None, False
+
+
+def extract(sentence: str, article_year: int | None = None) -> list[dict]:
+    """Fact rows (without ids or place) for every figure in `sentence`."""
+    rows = []
+    for fig in figures(sentence):
+        span = fact_span(sentence, fig.start, fig.end)
+        clause = sentence[span[0] : span[1]]
+        metric = _LEAD.sub("", sentence[span[0] : fig.start]).strip("“”\"'（）() ") or clause
+        year, since = year_of(sentence, span, article_year)
+        rows.append(
+            {
+                "value": fig.text,
+                "amount": fig.amount,
+                "unit": fig.unit,
+                "unit_class": fig.unit_class,
+                "clause": clause,
+                "metric": metric,
+                "year": year,
+                "since": since,
+                "start": fig.start,
+                "end": fig.end,
+            }
+        )
+    return rows

@@ -1,0 +1,94 @@
+"""Figures, units, years, dates and weekdays in Chinese text. Pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# longest units first so that 平方公里 wins over 公里 and 人次 over 人
+UNIT_CLASSES: dict[str, tuple[str, ...]] = {
+    "percent": ("个百分点", "%"),
+    "area": ("平方公里", "平方米", "公顷", "亩"),
+    "money": ("元",),
+    "person": ("人次", "名", "人", "位"),
+    "household": ("户",),
+    "length": ("公里", "千米", "米"),
+    "weight": ("万公斤", "公斤", "吨"),
+    "power": ("兆瓦", "千瓦"),
+    "count": (
+        "个", "家", "所", "项", "条", "座", "处", "笔", "支", "批", "次", "场", "套", "头", "袋",
+        "间", "台", "辆", "件", "起", "期", "类", "种", "张", "本", "片", "村", "镇", "乡", "县",
+    ),
+    "duration": ("天", "年"),
+}
+_UNITS = sorted(((u, c) for c, us in UNIT_CLASSES.items() for u in us), key=lambda uc: -len(uc[0]))
+UNIT_CLASS = dict(_UNITS)
+_UNIT_RE = "|".join(re.escape(u) for u, _ in _UNITS)
+
+VALUE_RE = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?)(?P<approx1>余|多)?(?P<mag>万亿|千万|百万|万|亿|千|百)?(?P<approx2>余|多)?(?P<unit>{_UNIT_RE})?"
+)
+YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?:年|年度)(?P<since>以来|底|年底|初|前)?")
+DATE_RE = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})年|(?P<rel>去年|今年|前年|明年))?(?P<month>1[0-2]|0?[1-9])月"
+    r"(?:(?P<day>[12]\d|3[01]|0?[1-9])日(?:[至到-](?:(?P<month2>1[0-2]|0?[1-9])月)?(?P<day2>[12]\d|3[01]|0?[1-9])日)?)?"
+)
+WEEKDAY_RE = re.compile(r"(?:每)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
+WEEKDAY_EN = {"一": "Monday", "二": "Tuesday", "三": "Wednesday", "四": "Thursday", "五": "Friday",
+              "六": "Saturday", "日": "Sunday", "天": "Sunday"}
+RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+_MAG = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its unit as written: "1900余万元" -> amount 1.9e7, unit 元, class money."""
+
+    text: str
+    start: int
+    end: int
+    amount: float
+    unit: str
+    unit_class: str
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure with a unit or magnitude in `text`, years and dates left out."""
+    taken = [m.span() for m in DATE_RE.finditer(text)] + [m.span() for m in YEAR_RE.finditer(text)]
+    out = []
+    for m in VALUE_RE.finditer(text):
+        start, end = m.span()
+        if any(s <= start < e for s, e in taken):
+            continue
+        if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".:"):
+            continue
+        unit, mag = m.group("unit") or "", m.group("mag") or ""
+        if not unit and not mag:
+            continue  # a bare number (phone number, ratio) is not a figure
+        if end < len(text) and text[end] == ":":
+            continue  # a time of day
+        amount = float(m.group("num")) * _MAG.get(mag, 1)
+        if unit == "个百分点":
+            cls = "percent"
+        else:
+            cls = UNIT_CLASS.get(unit, "count" if mag else "")
+        text_ = m.group(0)
+        if unit == "年" and not mag:
+            continue  # "5年" is too often a span of years
+        out.append(Figure(text_, start, end, amount, unit, cls))
+    return out
+
+
+def years(text: str) -> list[tuple[int, int, bool]]:
+    """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True)."""
+    return [(m.start(), int(m.group("year")), m.group("since") == "以来") for m in YEAR_RE.finditer(text)]
+
+
+def dates(text: str) -> list[re.Match]:
+    """Month-day dates such as 3月9日, 2020年3月9日至15日, 去年12月15日."""
+    return [m for m in DATE_RE.finditer(text) if m.group("day") or m.group("year") or m.group("rel")]
+
+
+def weekdays(text: str) -> list[re.Match]:
+    """周五, 每周五, 星期四 ..."""
+    return list(WEEKDAY_RE.finditer(text))

@@ -1,0 +1,70 @@
+"""The fact base file: schema, writing with sqlite-utils, atomic swap, reading back."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
+
+
+def write(path: Path, rows: dict[str, list[dict]]) -> None:
+    """Write a complete fact base to `path` (which must not be the file being served)."""
+    if path.exists():
+        path.unlink()
+    db = sqlite_utils.Database(path)
+    db["articles"].insert_all(rows["articles"], pk="id")
+    db["sentences"].insert_all(rows["sentences"], pk="id", foreign_keys=[("article_id", "articles", "id")])
+    db["facts"].insert_all(rows["facts"], pk="id", foreign_keys=[("sentence_id", "sentences", "id")])
+    db["places"].insert_all(rows["places"], pk="name")
+    db["terms"].insert_all(rows["terms"], pk="term")
+    db["meta"].insert_all([{"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key")
+    db["sentences"].create_index(["article_id"])
+    db["facts"].create_index(["place"])
+    db["facts"].create_index(["sentence_id"])
+    db.conn.commit()
+    db.close()
+
+
+def check(path: Path) -> dict[str, int]:
+    """Open a fact base read-only and count its rows; raises ValueError when it is not usable."""
+    if not path.exists():
+        raise ValueError(f"fact base {path} does not exist")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("pragma quick_check").fetchone()[0] != "ok":
+                raise ValueError(f"fact base {path} is corrupt")
+            names = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+            missing = set(TABLES) - names
+            if missing:
+                raise ValueError(f"fact base {path} lacks tables {sorted(missing)}")
+            return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in TABLES}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ValueError(f"fact base {path} cannot be read: {exc}") from exc
+
+
+def swap(new: Path, target: Path) -> None:
+    """Put `new` in place of `target` atomically: readers see the old file or the new one, never half."""
+    fd = os.open(new, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(new, target)
+
+
+def read_all(path: Path) -> dict[str, list[dict]]:
+    """Every row of every table, for loading into memory."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {t: [dict(r) for r in conn.execute(f"select * from [{t}]")] for t in TABLES}
+    finally:
+        conn.close()
