@@ -40,12 +40,20 @@ def _positions(norm: str, concept: Concept) -> list[tuple[int, int]]:
     return out
 
 
+CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
+
+
 def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
-    """Weighted share of the concepts the sentence holds."""
+    """Weighted share of the concepts the sentence holds (partly, when only its predecessor does)."""
     total = sum(c.weight for c in concepts)
     if not total:
         return 0.0
-    got = sum(c.weight for c in concepts if any(m in sentence.norm for m in c.members))
+    got = 0.0
+    for c in concepts:
+        if any(m in sentence.norm for m in c.members) or (c.unit and c.unit in sentence.units):
+            got += c.weight
+        elif any(m in sentence.before for m in c.members):
+            got += c.weight * CONTEXT_CREDIT
     return got / total
 
 
@@ -133,7 +141,8 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
         near = _closeness(s, start, end, q.concepts)
-        hits.append(Hit(s, value, text[c_start:c_end], cov + 0.4 * near, cov))
+        share = _clause_share(text[c_start:c_end], q.concepts)
+        hits.append(Hit(s, value, text[c_start:c_end], cov + 0.4 * near + 0.3 * share, cov))
     return hits
 
 
@@ -173,6 +182,8 @@ def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
         share = _clause_share(clause, q.concepts)
         if q.qtype == "where" and re.search(r"门店|超市|地点|在|到|位于", clause):
             share += 0.3
+        if q.qtype in ("where", "list") and clause.count("、") >= 1:
+            share += 0.3 + 0.05 * min(clause.count("、"), 4)
         if len(clause) < 6:
             share -= 0.2
         hits.append(Hit(s, clause, clause, cov + 0.4 * share, cov))

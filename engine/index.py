@@ -9,7 +9,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.normalize import fold
-from engine.typos import TypoFixer
 from kb import store
 
 
@@ -20,6 +19,8 @@ class Sentence:
     text: str
     norm: str
     places: tuple[str, ...]
+    before: str = ""  # folded text of the sentence before it in the same article (context)
+    units: frozenset[str] = frozenset()  # unit classes of the figures it holds
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,20 @@ class KnowledgeIndex:
                               tuple(p for p in (s["places"] or "").split("|") if p))
             for s in rows["sentences"]
         }
+        previous: dict[int, str] = {}
+        for s in sorted(self.sentences.values(), key=lambda s: s.id):
+            self.sentences[s.id] = Sentence(s.id, s.article_id, s.text, s.norm, s.places,
+                                            previous.get(s.article_id, ""))
+            previous[s.article_id] = s.norm
         self.facts: dict[int, list[Fact]] = {}
         for f in rows["facts"]:
             self.facts.setdefault(f["sentence_id"], []).append(Fact(
                 f["id"], f["sentence_id"], f["value"], f["amount"], f["unit"] or "", f["unit_class"] or "",
                 f["clause"], f["start"], f["end"], f["year"], bool(f["since"])))
+        for sid, fs in self.facts.items():
+            s = self.sentences[sid]
+            self.sentences[sid] = Sentence(s.id, s.article_id, s.text, s.norm, s.places, s.before,
+                                           frozenset(f.unit_class for f in fs))
         self.places = {
             p["name"]: PlaceInfo(p["name"], p["level"], p["parent"],
                                  tuple(a for a in (p["aliases"] or "").split("|") if a),
@@ -87,7 +97,6 @@ class KnowledgeIndex:
             re.IGNORECASE,
         )
         self.terms = {t["term"]: t["df"] for t in rows["terms"]}
-        self.typos = TypoFixer(self.terms)
         self.n = max(1, len(self.sentences))
         self._bigrams: dict[str, set[int]] = {}
         for s in self.sentences.values():

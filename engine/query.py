@@ -10,11 +10,13 @@ from rapidfuzz import fuzz, process
 
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
+from engine.typos import TypoFixer
 from intents import IntentSet
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城乡镇村]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+_COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
 _FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|再问|那请问)?(.{0,12}?)(?:呢|的呢|怎么样|如何)?[?？。!！]*$")
 _FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
@@ -26,6 +28,7 @@ class Concept:
 
     members: tuple[str, ...]
     weight: float
+    unit: str | None = None  # a figure of this class stands for the concept (面积 <- 1320平方公里)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,12 @@ class QueryParser:
         for alias in index.alias_to_place:
             jieba.add_word(alias, freq=3000)
         self._members = sorted(self.synonym_of, key=len, reverse=True)
+        vocabulary = dict(index.terms)
+        for member in self.synonym_of:
+            vocabulary[member] = vocabulary.get(member, 0) + 100
+        self.typos = TypoFixer(vocabulary)
+        self._unit_of = {w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length")
+                         for w in words}
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
         self._english = sorted(intents.english, key=len, reverse=True)
 
@@ -104,13 +113,14 @@ class QueryParser:
             if members in seen:
                 continue
             seen.add(members)
-            out.append(Concept(members, self.index.idf(members)))
+            unit = next((self._unit_of[m] for m in members if m in self._unit_of), None)
+            out.append(Concept(members, self.index.idf(members), unit))
         return tuple(out)
 
     # ---- Chinese -----------------------------------------------------------------------------
     def _parse_chinese(self, text: str) -> Query:
         talk = self.smalltalk(text)
-        text = self.index.typos.fix(text)
+        text = self.typos.fix(text)
         places, rest = self._places_zh(text)
         unknown = None if places else self._unknown_place(rest)
         year_m = _YEAR.search(rest)
@@ -119,6 +129,8 @@ class QueryParser:
             rest = rest.replace(year_m.group(0), " ")
         title = next((t for t in self.intents.titles if t in text), None)
         qtype, typed = self._qtype(text, english=False)
+        if len(places) >= 2 and _COMPARE.search(text):
+            qtype, typed = "compare", True
         unit = self._unit_zh(text, qtype)
         body = rest
         if title:
