@@ -180,8 +180,8 @@ def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
     for a, b in clause_spans(text):
         clause = text[a:b]
         share = _clause_share(clause, q.concepts)
-        if q.qtype == "where" and re.search(r"门店|超市|地点|在|到|位于", clause):
-            share += 0.3
+        if q.qtype == "where":
+            share = 0.5 * share + (0.6 if re.search(r"门店|超市|商场|地点|地址|位于|投放点", clause) else 0.0)
         if q.qtype in ("where", "list") and clause.count("、") >= 1:
             share += 0.3 + 0.05 * min(clause.count("、"), 4)
         if len(clause) < 6:

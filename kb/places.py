@@ -140,6 +140,15 @@ def attribute(paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None
         context: list[str] = list(carry)
         para_out = []
         for sent in para:
+            refs: list[str] = []
+            if THIS_CITY.search(sent) and last_city:
+                refs.append(last_city)
+            if THIS_COUNTY.search(sent) and last_county:
+                refs.append(last_county)
+            if COUNTY_REFS.search(sent) and (last_county or home_county):
+                refs.append(last_county or home_county)
+            if CITY_REFS.search(sent) and home_city:
+                refs.append(home_city)
             found: list[str] = []
             for _, _, name in gaz.mentions(sent):
                 if name not in found:
@@ -151,15 +160,6 @@ def attribute(paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None
                         last_city = name
                 elif lvl == "city":
                     last_city = name
-            refs: list[str] = []
-            if THIS_CITY.search(sent) and last_city:
-                refs.append(last_city)
-            if THIS_COUNTY.search(sent) and last_county:
-                refs.append(last_county)
-            if COUNTY_REFS.search(sent) and (last_county or home_county):
-                refs.append(last_county or home_county)
-            if CITY_REFS.search(sent) and home_city:
-                refs.append(home_city)
             places = []
             for name in refs + found:
                 if name not in places:
