@@ -163,9 +163,9 @@ class QueryParser:
     def _unknown_place(self, text: str) -> str | None:
         for m in _UNKNOWN_PLACE.finditer(text):
             stem = m.group(1)
-            if not _NOT_PLACE_STEM.search(stem) and fold(stem) not in fold(" ".join(self.intents.titles)):
-                if not self.index.containing(m.group(0)):
-                    return m.group(0)
+            if (not _NOT_PLACE_STEM.search(stem) and fold(stem) not in fold(" ".join(self.intents.titles))
+                    and not self.index.containing(m.group(0))):
+                return m.group(0)
         return None
 
     def _unit_zh(self, text: str, qtype: str) -> str | None:

@@ -22,7 +22,7 @@ class TypoFixer:
     def __init__(self, terms: dict[str, int]):
         self.known = terms
         self.by_sound: dict[str, str] = {}
-        for term, weight in sorted(terms.items(), key=lambda tw: -tw[1]):
+        for term, _weight in sorted(terms.items(), key=lambda tw: -tw[1]):
             if 2 <= len(term) <= 6:
                 self.by_sound.setdefault(key(term), term)
 

@@ -68,10 +68,7 @@ def figures(text: str) -> list[Figure]:
         if end < len(text) and text[end] == ":":
             continue  # a time of day
         amount = float(m.group("num")) * _MAG.get(mag, 1)
-        if unit == "个百分点":
-            cls = "percent"
-        else:
-            cls = UNIT_CLASS.get(unit, "count" if mag else "")
+        cls = "percent" if unit == "个百分点" else UNIT_CLASS.get(unit, "count" if mag else "")
         text_ = m.group(0)
         if unit == "年" and not mag:
             continue  # "5年" is too often a span of years

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Build the fact base from the articles and swap it in (the admin's command).
+
+  python scripts/build_kb.py                       kb/articles -> kb/facts.db
+  python scripts/build_kb.py --articles DIR --db FILE
+
+On any error the previous fact base stays in place and serving; the exit status is 1.
+A running bot picks up the new file by itself within seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts._bootstrap import ensure_environment  # noqa: E402
+
+ensure_environment()
+
+import argparse  # noqa: E402
+
+from engine.core import build, default_articles_dir, default_db_path  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", default=None, help="articles folder (default $KB_ARTICLES or kb/articles)")
+    ap.add_argument("--db", default=None, help="fact base file (default $KB_DB or kb/facts.db)")
+    args = ap.parse_args(argv)
+    report = build(args.articles or default_articles_dir(), args.db or default_db_path())
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
