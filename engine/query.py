@@ -139,9 +139,6 @@ class QueryParser:
             for cue in qt.cues:
                 if not cue.isascii() and len(cue) >= 2:
                     body = body.replace(cue, " ")
-        for words in self.intents.unit_words.values():
-            for w in words:
-                body = body.replace(w, " ")
         concepts = self._concepts(self._words_zh(body))
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         followup = bool(re.search(r"呢[?？]?$", text)) or text.startswith("那") or (
@@ -189,6 +186,9 @@ class QueryParser:
             if len(member) >= 2 and member in body:
                 words.append(self.synonym_of[member])
                 body = body.replace(member, " ")
+        for unit_words in self.intents.unit_words.values():  # 人口, 多少钱 ... say the unit, not the topic
+            for w in unit_words:
+                body = body.replace(w, " ")
         for token in jieba.lcut(body):
             token = token.strip()
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):

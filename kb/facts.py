@@ -33,8 +33,8 @@ def fact_span(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def year_of(sentence: str, span: tuple[int, int], article_year: int | None) -> tuple[int | None, bool]:
-    """The year a clause speaks of: an explicit year in it, else one 去年/今年 in it,
-    else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
+    """The year a clause speaks of: an explicit year in it, else one 去年/今年 in it, else a
+    year-only clause just before it, else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
     clause = sentence[span[0] : span[1]]
     found = years(clause)
     if found:
@@ -43,6 +43,12 @@ def year_of(sentence: str, span: tuple[int, int], article_year: int | None) -> t
     rel = _RELATIVE.search(clause)
     if rel and article_year:
         return article_year + RELATIVE_YEAR[rel.group(0)], False
+    before = [c for c in clause_spans(sentence) if c[1] <= span[0]]
+    if before:  # a lead-in clause that is only a year: "2016年以来，共计投入..."
+        lead = sentence[before[-1][0] : before[-1][1]]
+        found = years(lead)
+        if found and len(lead) <= 8:
+            return found[-1][1], found[-1][2]
     found = years(sentence)
     if len({y for _, y, _ in found}) == 1:
         _, year, since = found[0]

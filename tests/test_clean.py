@@ -1,0 +1,36 @@
+from kb.clean import paragraphs, squeeze_spaces, undouble
+from kb.split import clause_spans, sentences
+
+
+def test_doubled_headline_characters_are_undone():
+    assert undouble("20172017年年11月月1212日日") == "2017年1月12日"
+    assert undouble("沁阳市城区集中供热工程加快推进沁阳市城区集中供热工程加快推进。。") == "沁阳市城区集中供热工程加快推进。"
+
+
+def test_ordinary_repetition_is_kept():
+    assert undouble("人人关心、人人支持") == "人人关心、人人支持"
+    assert undouble("人人") == "人人"
+
+
+def test_spaces_inside_numbers_are_dropped_but_english_spacing_stays():
+    assert squeeze_spaces("未脱贫人口 2207 户 5155 人 。") == "未脱贫人口2207户5155人。"
+    assert squeeze_spaces("Qin County 1320 平方公里") == "Qin County1320平方公里"
+
+
+def test_lines_broken_mid_word_and_across_page_breaks_are_joined():
+    text = "该市还投资1900余万元，建成投运10\n\n所医养中心，位居第一。\n"
+    assert paragraphs(text) == ["该市还投资1900余万元，建成投运10所医养中心，位居第一。"]
+
+
+def test_short_heading_is_its_own_paragraph():
+    text = "明确目标 靶向一致\n汝阳县总面积 1332 平方公里，辖 8 镇\n5 乡，总人口 52 万。该县2002年被确定为国家级贫困县；\n"
+    paras = paragraphs(text)
+    assert paras[0] == "明确目标靶向一致"
+    assert paras[1].startswith("汝阳县总面积1332平方公里，辖8镇5乡")
+
+
+def test_sentences_and_clauses():
+    sents = sentences("目前，该县已经出列74个村。未脱贫人口2207户5155人；各项指标均达标。")
+    assert sents == ["目前，该县已经出列74个村。", "未脱贫人口2207户5155人；", "各项指标均达标。"]
+    text = sents[0]
+    assert [text[a:b] for a, b in clause_spans(text)] == ["目前", "该县已经出列74个村"]

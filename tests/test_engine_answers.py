@@ -1,0 +1,101 @@
+"""Behaviour of the answering engine on questions like the ones residents and staff ask."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "place"),
+    [
+        ("汝阳县还有多少贫困人口没有脱贫？", "5155人", "汝阳县"),
+        ("汝阳县已脱贫人口是多少", "48871人", "汝阳县"),
+        ("沁县有多少名驻村第一书记", "179名", "沁县"),
+        ("周口住院救助了多少人次", "9.58万人次", "周口市"),
+        ("焦作因缺技术致贫的占多少", "18.1%", "焦作市"),
+    ],
+)
+def test_figure_place_and_source(engine, question, expected, place):
+    ans = engine.ask(question)
+    assert ans.found and ans.value == expected and ans.place == place
+    assert expected in ans.text
+    assert ans.sources and expected in ans.sources[0].quote
+
+
+def test_year_picks_that_years_figure_only(engine):
+    ans = engine.ask("汝阳2017年投入扶贫资金多少")
+    assert ans.found and ans.value == "6.2亿元" and ans.year == 2017
+    assert "7.2亿" not in ans.text and "3.1亿" not in ans.text
+
+
+def test_chinese_numeral_year(engine):
+    assert engine.ask("汝阳二零一八年扶贫资金多少").value == "7.2亿元"
+
+
+def test_year_not_in_the_articles_is_an_honest_no(engine):
+    ans = engine.ask("汝阳2012年投入扶贫资金多少")
+    assert not ans.found and ans.intent == "wrong_year"
+
+
+def test_confusable_places_never_merge(engine):
+    assert engine.ask("沁县的总面积是多少").value == "1320平方公里"
+    assert engine.ask("汝阳县的面积有多大").value == "1332平方公里"
+    qinyang = engine.ask("沁阳有几个贫困村")
+    assert qinyang.place == "沁阳市" and "179" not in qinyang.text
+
+
+def test_typos_traditional_characters(engine):
+    assert engine.ask("汝羊县贫困发生率").value == "1.18%"
+    assert engine.ask("如阳县贫困发生率").value == "1.18%"
+    assert engine.ask("焦做市委书记是谁").value == "王小平"
+    assert engine.ask("沁縣脫貧了多少人").value == "37467名"
+
+
+def test_where_when_who(engine):
+    where = engine.ask("洛阳储备肉在哪里买？")
+    assert where.found and "永辉超市" in where.text
+    assert "3月9日" in engine.ask("洛阳储备肉什么时候投放").text
+    assert "商务局" in engine.ask("储备肉投放是哪些部门组织的").text
+
+
+def test_follow_ups_keep_context_per_session(engine):
+    assert engine.ask("沁县县委书记是谁", session="a").value == "卢展明"
+    assert engine.ask("汝阳县贫困村有多少个", session="b").value == "78个"
+    assert engine.ask("县长呢", session="a").value == "张宏伟"
+    follow = engine.ask("沁县呢", session="b")
+    assert follow.place == "沁县" and "179" in follow.text
+    assert not engine.ask("县长呢", session="fresh").found
+
+
+def test_english_question_gets_english_reply(engine):
+    ans = engine.ask("How many poor people are still not out of poverty in Ruyang?")
+    assert ans.found and ans.lang == "en" and "5155" in ans.text and "Source" in ans.text
+
+
+def test_compare(engine):
+    ans = engine.ask("沁阳和沁县哪个贫困村多")
+    assert ans.found and ans.place == "沁县" and "179" in ans.text and "20" in ans.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["开封市的贫困人口有多少", "汝阳县有多少所大学", "今天是星期几", "沁县的扶贫日是星期几", "周口市委书记是谁",
+     "What's the capital of France?"],
+)
+def test_honest_i_dont_know(engine, question):
+    ans = engine.ask(question)
+    assert not ans.found and ans.text
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x07", "😀😀😀", "a" * 5000, "'; DROP TABLE facts; --", "<b>汝阳</b>", "\u200b\u200b",
+             "9" * 400],
+)
+def test_bad_input_gets_a_clear_reply(engine, text):
+    ans = engine.ask(text)
+    assert isinstance(ans.text, str) and ans.text
+    assert ans.found in (True, False)
+    assert engine.ask("汝阳县未脱贫人口有多少").value == "5155人"  # and nothing broke
+
+
+def test_smalltalk(engine):
+    assert engine.ask("你好").intent == "greeting"
+    assert engine.ask("help").lang == "en"

@@ -1,0 +1,37 @@
+from kb.facts import extract, fact_span
+from kb.numbers import figures
+
+
+def test_figures_with_units_and_magnitudes():
+    found = [(f.text, f.unit_class) for f in figures("已脱贫11552户48871人，贫困发生率为1.18%，投资1900余万元")]
+    assert found == [("11552户", "household"), ("48871人", "person"), ("1.18%", "percent"), ("1900余万元", "money")]
+
+
+def test_years_dates_and_phone_numbers_are_not_figures():
+    assert figures("投放时间为2020年3月9日至15日，电话63300059") == []
+
+
+def test_amounts_are_scaled():
+    (fig,) = figures("转移劳动力13.3万人")
+    assert fig.amount == 133000
+
+
+def test_fact_keeps_its_own_year_not_the_neighbours():
+    rows = extract("2016年以来，共计投入扶贫资金24.6亿元，其中2016年投入3.1亿元，2017年投入6.2亿元")
+    by_value = {r["value"]: r for r in rows}
+    assert by_value["24.6亿元"]["since"] is True
+    assert by_value["3.1亿元"]["year"] == 2016 and not by_value["3.1亿元"]["since"]
+    assert by_value["6.2亿元"]["year"] == 2017
+    assert by_value["6.2亿元"]["clause"] == "2017年投入6.2亿元"
+
+
+def test_list_items_with_figures_get_their_own_span():
+    s = "发放困难残疾人生活补贴4935.99万元、重度残疾人护理补贴5603.99万元。"
+    first = s.index("4935")
+    a, b = fact_span(s, first, first + 9)
+    assert s[a:b] == "发放困难残疾人生活补贴4935.99万元"
+
+
+def test_relative_year_read_against_the_article_year():
+    (row,) = [r for r in extract("这两条路去年12月15日竣工，总投资4000多万元。", article_year=2020)]
+    assert row["value"] == "4000多万元" and row["year"] == 2019
