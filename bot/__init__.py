@@ -1,0 +1,1 @@
+"""Telegram front end (and the console chat) over the answering engine."""
