@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import jieba.posseg
-
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.query import Concept, Query
 from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE
@@ -85,7 +83,7 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
         return fact.unit_class == wanted
     if qtype == "rate":
         return fact.unit_class == "percent"
-    return fact.unit_class not in ("duration", "")
+    return fact.unit_class not in ("duration", "name", "")
 
 
 def _year_ok(fact_year: int | None, since: bool, q: Query, article_year: int | None) -> bool:
@@ -146,25 +144,17 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
     return hits
 
 
-def _name_after(text: str, title: str) -> list[tuple[int, str]]:
-    out = []
-    for m in re.finditer(re.escape(title), text):
-        tail = text[m.end() : m.end() + 8]
-        words = list(jieba.posseg.cut(tail))
-        if words and words[0].flag.startswith("nr") and 2 <= len(words[0].word) <= 4:
-            out.append((m.start(), words[0].word))
-    return out
-
-
-def _who_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+def _who_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
     text = s.text
     hits = []
     if q.title:
-        for pos, name in _name_after(text, q.title):
-            if text[max(0, pos - 1) : pos] in ("副",) and not q.title.startswith("副"):
+        for f in index.facts.get(s.id, []):
+            if f.unit_class != "name" or not text[: f.start].endswith(q.title):
                 continue
-            c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= pos < b), (0, len(text)))
-            hits.append(Hit(s, name, text[c_start:c_end], cov + 0.5, cov))
+            pos = f.start - len(q.title)
+            if text[max(0, pos - 1) : pos] == "副" and not q.title.startswith("副"):
+                continue
+            hits.append(Hit(s, f.value, f.clause, cov + 0.5, cov, f, f.year))
         return hits
     for a, b in clause_spans(text):
         clause = text[a:b]
@@ -199,7 +189,7 @@ def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
         elif q.qtype in ("when", "weekday"):
             hits += _date_hits(q, s, cov)
         elif q.qtype == "who":
-            hits += _who_hits(q, s, cov)
+            hits += _who_hits(q, s, cov, index)
         else:
             hits += _clause_hits(q, s, cov)
     if q.year is not None and q.qtype not in ("how_many", "rate"):

@@ -6,14 +6,10 @@ from __future__ import annotations
 import re
 
 import jieba
-from pypinyin import lazy_pinyin
+
+from kb.sounds import key
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def key(text: str) -> str:
-    """Toneless pinyin, the key two homophones share."""
-    return " ".join(lazy_pinyin(text))
 
 
 class TypoFixer:

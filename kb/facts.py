@@ -1,11 +1,13 @@
-"""Facts: every figure in a sentence with its clause, metric phrase, year and unit class."""
+"""Facts: every figure in a sentence with its clause, metric phrase, year and unit class, and every
+person's name (unit class "name": the title before it is the metric)."""
 
 from __future__ import annotations
 
 import re
 
+from kb.names import names
 from kb.numbers import RELATIVE_YEAR, figures, years
-from kb.split import clause_spans
+from kb.split import clause_at, clause_spans
 
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|目前|截至目前|共计|累计|共|先后|全市|全县|该县|该市|我市|我县|并|还|已|已经|将|为|有)+")
 _RELATIVE = re.compile("|".join(RELATIVE_YEAR))
@@ -81,4 +83,10 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
                 "end": fig.end,
             }
         )
+    for start, end, name in names(sentence):
+        span = clause_at(sentence, start)
+        year, _ = year_of(sentence, span, article_year)
+        rows.append({"value": name, "amount": 0.0, "unit": "", "unit_class": "name",
+                     "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": year,
+                     "since": False, "start": start, "end": end})
     return rows

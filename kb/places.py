@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pypinyin import lazy_pinyin
+
+from kb.sounds import syllables
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
 SUFFIXES = ("经开区", "街道", "省", "市", "县", "区", "乡", "镇")
@@ -43,7 +44,7 @@ def stem(name: str) -> str:
 
 def english_name(name: str) -> str:
     """Pinyin of the stem, capitalised: 兰考县 -> Lankao."""
-    return "".join(lazy_pinyin(stem(name))).capitalize()
+    return "".join(syllables(stem(name))).capitalize()
 
 
 def load_gazetteer(path: Path = GAZETTEER) -> dict[str, Place]:
