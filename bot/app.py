@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -47,7 +48,9 @@ async def _post_shutdown(app: Application) -> None:
 
 def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: bool = True) -> Application:
     """The Telegram application with every handler wired to the engine."""
-    builder = ApplicationBuilder().token(settings.token).post_init(_post_init).post_shutdown(_post_shutdown)
+    builder = (ApplicationBuilder().token(settings.token).post_init(_post_init).post_shutdown(_post_shutdown)
+               .connect_timeout(settings.api_timeout).read_timeout(settings.api_timeout)
+               .write_timeout(settings.api_timeout))
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
@@ -58,6 +61,7 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
     app.bot_data["engine"] = engine or Engine()
     app.bot_data["settings"] = settings
     app.bot_data["questions"] = QuestionLog(settings.question_log)
+    app.bot_data["rebuild_lock"] = asyncio.Lock()
     app.add_handler(CommandHandler(["start", "help"], handlers.start))
     app.add_handler(CommandHandler("topics", handlers.topics))
     app.add_handler(CommandHandler("source", handlers.source))
@@ -73,12 +77,19 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
 
 
 def run(engine: Engine, settings: Settings | None = None) -> int:
-    """Run until interrupted: long polling, or a webhook when BOT_MODE=webhook."""
+    """Run until interrupted: long polling, or a webhook when BOT_MODE=webhook. Exit 1 with a clear
+    message when the token is refused or the Bot API cannot be reached at start."""
     settings = settings or Settings.from_env()
     app = build_app(settings, engine)
-    if settings.mode == "webhook":
-        app.run_webhook(listen=settings.webhook_listen, port=settings.webhook_port, webhook_url=settings.webhook_url,
-                        secret_token=settings.webhook_secret, allowed_updates=Update.ALL_TYPES)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        if settings.mode == "webhook":
+            app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken:
+        log.error("Telegram refused TELEGRAM_BOT_TOKEN; check the token (from @BotFather).")
+        return 1
+    except (NetworkError, ValueError) as exc:
+        log.error("The bot could not start: %s (Bot API: %s)", exc, settings.base_url or "api.telegram.org")
+        return 1
     return 0

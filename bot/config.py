@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Settings:
     webhook_secret: str | None = None
     question_log: str = "var/questions.db"
     reload_seconds: float = 5.0
+    api_timeout: float = 10.0  # seconds for each Bot API call the handlers make (not long polling)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -36,4 +38,14 @@ class Settings:
             webhook_secret=env.get("WEBHOOK_SECRET") or None,
             question_log=env.get("QUESTION_LOG", "var/questions.db"),
             reload_seconds=float(env.get("KB_RELOAD_SECONDS", "5")),
+            api_timeout=float(env.get("TELEGRAM_TIMEOUT", "10")),
         )
+
+    def webhook_options(self) -> dict:
+        """Keyword arguments for run_webhook / Updater.start_webhook: Telegram posts updates to
+        `webhook_url` (behind a proxy), the bot listens on `webhook_listen:webhook_port` at the same path."""
+        if not self.webhook_url:
+            raise ValueError("BOT_MODE=webhook needs WEBHOOK_URL (the public https address Telegram posts to)")
+        return {"listen": self.webhook_listen, "port": self.webhook_port,
+                "url_path": urlsplit(self.webhook_url).path.lstrip("/"), "webhook_url": self.webhook_url,
+                "secret_token": self.webhook_secret}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
+import re
 import uuid
 
 from telegram import (
@@ -12,16 +12,19 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    Message,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.format import answer_html, fit, source_html
+from bot import admin
+from bot.format import answer_html, card_html, fit, source_html
 from engine import Answer, Engine
 from engine.questionlog import QuestionLog
 
 log = logging.getLogger(__name__)
+ADMINS_ONLY = "只有管理员可以这样做。 (Admins only.)"
 
 HELP = (
     "我回答报纸文章里洛阳、汝阳、沁阳、焦作、周口、沁县等地扶贫和民生项目的问题，给出数字、地点、年份和原文出处。\n"
@@ -68,17 +71,25 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.effective_message.reply_text(fit(text))
 
 
+def addressed_text(msg: Message, bot_id: int, username: str) -> str | None:
+    """The question in a group message meant for the bot (it mentions the bot or replies to it), else None."""
+    text = msg.text or ""
+    mention = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE) if username else None
+    mentioned = bool(mention and mention.search(text))
+    replied = msg.reply_to_message and msg.reply_to_message.from_user and msg.reply_to_message.from_user.id == bot_id
+    if not mentioned and not replied:
+        return None
+    return mention.sub(" ", text).strip() if mention else text
+
+
 async def question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a plain text message (in groups only when the bot is mentioned or replied to)."""
     msg = update.effective_message
     text = msg.text or ""
     if update.effective_chat.type != ChatType.PRIVATE:
-        me = context.bot.username or ""
-        replied_to_me = msg.reply_to_message and msg.reply_to_message.from_user and \
-            msg.reply_to_message.from_user.id == context.bot.id
-        if f"@{me}" not in text and not replied_to_me:
+        text = addressed_text(msg, context.bot.id, context.bot.username or "")
+        if text is None:
             return
-        text = text.replace(f"@{me}", " ")
     await _reply_answer(update, context, text)
 
 
@@ -114,26 +125,31 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not ans.found:
         await update.inline_query.answer([], cache_time=5)
         return
-    card = answer_html(ans) + (f"\n<i>{html.escape(ans.sources[0].article)}</i>" if ans.sources else "")
-    result = InlineQueryResultArticle(id=uuid.uuid4().hex, title=ans.text.split("\n", 1)[0][:60],
-                                      description=(ans.sources[0].quote[:100] if ans.sources else None),
-                                      input_message_content=InputTextMessageContent(fit(card), parse_mode=ParseMode.HTML))
+    result = InlineQueryResultArticle(id=uuid.uuid4().hex, title=fit(ans.text.split("\n", 1)[0], 60),
+                                      description=(fit(ans.sources[0].quote, 100) if ans.sources else None),
+                                      input_message_content=InputTextMessageContent(card_html(ans),
+                                                                                    parse_mode=ParseMode.HTML))
     await update.inline_query.answer([result], cache_time=30)
 
 
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Admins: rebuild the fact base from the articles (same code as scripts/build_kb.py)."""
+    """Admins: rebuild the fact base from the articles with scripts/build_kb.py, then serve it."""
     if not _is_admin(update, context):
-        await update.effective_message.reply_text("只有管理员可以这样做。 (Admins only.)")
+        await update.effective_message.reply_text(ADMINS_ONLY)
         return
-    report = await asyncio.to_thread(_engine(context).rebuild)
-    await update.effective_message.reply_text(fit(report.summary()))
+    lock: asyncio.Lock = context.bot_data.setdefault("rebuild_lock", asyncio.Lock())
+    if lock.locked():
+        await update.effective_message.reply_text("正在重建，请稍候。 (A rebuild is already running.)")
+        return
+    async with lock:
+        _ok, report = await admin.rebuild(_engine(context))
+    await update.effective_message.reply_text(fit(report))
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins: questions asked, answered and unanswered."""
     if not _is_admin(update, context):
-        await update.effective_message.reply_text("只有管理员可以这样做。 (Admins only.)")
+        await update.effective_message.reply_text(ADMINS_ONLY)
         return
     s = await asyncio.to_thread(context.bot_data["questions"].stats)
     top = await asyncio.to_thread(context.bot_data["questions"].unanswered, 5)

@@ -1,5 +1,5 @@
-"""A small fake Telegram Bot API on 127.0.0.1 for end-to-end tests: queues updates for getUpdates
-and records every call the bot makes."""
+"""A small fake Telegram Bot API on 127.0.0.1 for end-to-end tests: queues updates for getUpdates,
+records every call the bot makes, and can be told to fail or stall a method (fault tests)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict]] = []
         self.updates: list[dict] = []
+        self.faults: dict[str, list[tuple[int, float]]] = {}  # method -> pending (status, delay) to apply
         self._next_update = 1
         self._next_message = 100
         self._lock = threading.Lock()
@@ -39,13 +40,24 @@ class FakeBotApi:
                         with contextlib.suppress(ValueError, TypeError):
                             params[k] = json.loads(v)
                 method = self.path.rsplit("/", 1)[-1]
-                result = api.handle(method, params)
-                data = json.dumps({"ok": True, "result": result}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                status, delay = api.fault(method)
+                if delay:
+                    time.sleep(delay)
+                if status != 200:
+                    with api._lock:
+                        api.calls.append((f"failed:{method}", params))
+                    payload = {"ok": False, "error_code": status, "description": f"Fake failure {status}"}
+                else:
+                    payload = {"ok": True, "result": api.handle(method, params)}
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a stalled-call fault): nothing to tell it
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
@@ -62,6 +74,17 @@ class FakeBotApi:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def fail(self, method: str, status: int = 500, times: int = 1, delay: float = 0.0) -> None:
+        """Make the next `times` calls of `method` wait `delay` seconds and answer HTTP `status`."""
+        with self._lock:
+            self.faults.setdefault(method, []).extend([(status, delay)] * times)
+
+    def fault(self, method: str) -> tuple[int, float]:
+        """The (status, delay) for this call of `method`: a pending fault, else (200, 0)."""
+        with self._lock:
+            pending = self.faults.get(method)
+            return pending.pop(0) if pending else (200, 0.0)
 
     def handle(self, method: str, params: dict):
         with self._lock:
@@ -96,15 +119,30 @@ class FakeBotApi:
         with self._lock:
             return [p for m, p in self.calls if m == "sendMessage"]
 
-    def message(self, chat_id: int, text: str, user_id: int = 1) -> None:
-        self._next_message += 1
-        entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text.startswith("/") else []
-        self.push({"message": {"message_id": self._next_message, "date": int(time.time()), "text": text,
-                               "chat": {"id": chat_id, "type": "private"}, "entities": entities,
-                               "from": {"id": user_id, "is_bot": False, "first_name": "Resident"}}})
+    def message(self, chat_id: int, text: str, user_id: int = 1, chat_type: str = "private",
+                reply_to_bot: bool = False) -> None:
+        self.push({"message": make_message(chat_id, text, user_id, chat_type, reply_to_bot)})
 
     def press(self, chat_id: int, data: str, user_id: int = 1) -> None:
         self.push({"callback_query": {"id": f"cb{self._next_update}", "chat_instance": "ci", "data": data,
                                       "from": {"id": user_id, "is_bot": False, "first_name": "Resident"},
                                       "message": {"message_id": 1, "date": int(time.time()), "text": "x",
                                                   "chat": {"id": chat_id, "type": "private"}}}})
+
+
+_message_ids = iter(range(10_000, 10**9))
+
+
+def make_message(chat_id: int, text: str | None, user_id: int = 1, chat_type: str = "private",
+                 reply_to_bot: bool = False, **extra) -> dict:
+    """A Bot API Message dict from a user; commands get their bot_command entity."""
+    msg = {"message_id": next(_message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": chat_type},
+           "from": {"id": user_id, "is_bot": False, "first_name": "Resident"}, **extra}
+    if text is not None:
+        msg["text"] = text
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    if reply_to_bot:
+        msg["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "from": BOT_USER, "text": "…",
+                                   "chat": {"id": chat_id, "type": chat_type}}
+    return msg
