@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 
 from engine.index import Fact, KnowledgeIndex, Sentence
+from engine.normalize import fold
 from engine.query import Concept, Query
-from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE
+from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 
 MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
@@ -46,34 +47,60 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
     total = sum(c.weight for c in concepts)
     if not total:
         return 0.0
-    got = 0.0
+    got = context = 0.0
     for c in concepts:
         if any(m in sentence.norm for m in c.members) or (c.unit and c.unit in sentence.units):
             got += c.weight
         elif any(m in sentence.before for m in c.members):
-            got += c.weight * CONTEXT_CREDIT
-    return got / total
+            context += c.weight * CONTEXT_CREDIT
+    return (got + context) / total if got else 0.0  # the sentence itself must hold one of them
+
+
+def _gap(between: str) -> int:
+    """Characters between a concept and a figure, other figures left out."""
+    return len(between) - sum(f.end - f.start for f in figures(between))
 
 
 def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
-    """How near the concepts stand to the span [start, end) of the sentence text (0..1)."""
-    total = sum(c.weight for c in concepts) or 1.0
+    """How near the concepts stand to the span [start, end) of the sentence text (0..1), measured in the
+    folded text (quotes do not part 驻村“第一书记”) and not counting other figures in between
+    (贫困人口13759户54026人: both figures are the 贫困人口's). The question's head concept counts double."""
     text = sentence.text
+    total = sum(c.weight * (2 if c.head else 1) for c in concepts) or 1.0
+    lead, span = fold(text[:start]), fold(text[start:end])
+    n_start, n_end = len(lead), len(lead) + len(span)
+    norm = sentence.norm
     score = 0.0
     for c in concepts:
         best = None
         for m in c.members:
-            for mm in re.finditer(re.escape(m), text):
-                d = start - mm.end() if mm.end() <= start else (mm.start() - end if mm.start() >= end else 0)
+            for mm in re.finditer(re.escape(m), norm):
+                if mm.end() <= n_start:
+                    d = _gap(norm[mm.end() : n_start])
+                elif mm.start() >= n_end:
+                    d = _gap(norm[n_end : mm.start()])
+                else:
+                    d = 0
                 best = d if best is None else min(best, d)
         if best is not None:
-            score += c.weight / (1 + max(0, best) / 3)
+            score += c.weight * (2 if c.head else 1) / (1 + best / 3)
     return score / total
 
 
+LITERAL = 0.3  # weight of the question's own wording found in the clause (县派 vs 市派, 贫困人口 vs 贫困群众)
+
+
+def literal_overlap(body: str, clause: str) -> float:
+    """Share of the question body's character pairs that occur in the (folded) clause (0..1)."""
+    pairs = {body[i : i + 2] for i in range(len(body) - 1)}
+    clause = fold(clause)
+    return sum(p in clause for p in pairs) / len(pairs) if pairs else 0.0
+
+
 def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
-    total = sum(c.weight for c in concepts) or 1.0
-    return sum(c.weight for c in concepts if any(m in clause for m in c.members)) / total
+    """Weighted share of the concepts (the head double) the clause holds."""
+    total = sum(c.weight * (2 if c.head else 1) for c in concepts) or 1.0
+    return sum(c.weight * (2 if c.head else 1) for c in concepts if any(m in clause for m in c.members)) / total
 
 
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
@@ -123,7 +150,8 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         near = _closeness(s, f.start, f.end, q.concepts)
         in_clause = _clause_share(f.clause, q.concepts)
         bonus = 0.15 if q.year and f.year == q.year else 0.0
-        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus, cov, f, f.year))
+        literal = LITERAL * literal_overlap(q.body, f.clause)
+        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus + literal, cov, f, f.year))
     return hits
 
 

@@ -29,6 +29,30 @@ class Concept:
     members: tuple[str, ...]
     weight: float
     unit: str | None = None  # a figure of this class stands for the concept (面积 <- 1320平方公里)
+    head: bool = False  # what the question counts: 多少蔬菜, 增收多少 (weighs double near the figure)
+
+
+_ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
+
+
+def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
+    """Mark the concept the question asks about: the one just after the question word (多少蔬菜), else the
+    one ending nearest before it (增收多少, 什么时候竣工 -> 竣工 after, 两条路 before: 竣工)."""
+    ask = _ASK.search(text)
+    if not ask or len(concepts) < 2:
+        return concepts
+    after, before = [], []
+    for i, c in enumerate(concepts):
+        for m in c.members:
+            pos = text.find(m)
+            if pos >= ask.end() and pos - ask.end() <= 2:
+                after.append((pos - ask.end(), i))
+            elif pos >= 0 and pos + len(m) <= ask.start():
+                before.append((ask.start() - pos - len(m), i))
+    pick = min(after or before, default=None)
+    if pick is None:
+        return concepts
+    return tuple(replace(c, head=True) if i == pick[1] else c for i, c in enumerate(concepts))
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,7 @@ class Query:
     smalltalk: str | None = None
     followup: bool = False
     wants_year_only: bool = False
+    body: str = ""  # the question's own words once place, year, title and cue words are taken out
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -127,8 +152,10 @@ class QueryParser:
         year = int(year_m.group(1)) if year_m else None
         if year_m:
             rest = rest.replace(year_m.group(0), " ")
-        title = next((t for t in self.intents.titles if t in text), None)
         qtype, typed = self._qtype(text, english=False)
+        title = next((t for t in self.intents.titles if t in text), None)
+        if typed and qtype != "who":
+            title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
         if len(places) >= 2 and _COMPARE.search(text):
             qtype, typed = "compare", True
         unit = self._unit_zh(text, qtype)
@@ -139,14 +166,15 @@ class QueryParser:
             for cue in qt.cues:
                 if not cue.isascii() and len(cue) >= 2:
                     body = body.replace(cue, " ")
-        concepts = self._concepts(self._words_zh(body))
+        concepts = mark_head(self._concepts(self._words_zh(body)), text)
+        body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         followup = bool(re.search(r"呢[?？]?$", text)) or text.startswith("那") or (
             not typed and not concepts and bool(places or year or title))
         if talk and not places and not year:
             return Query(text, smalltalk=talk)
         return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
-                     followup=followup, wants_year_only=wants_year)
+                     followup=followup, wants_year_only=wants_year, body=body)
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []
@@ -166,19 +194,22 @@ class QueryParser:
         return None
 
     def _unit_zh(self, text: str, qtype: str) -> str | None:
+        """The kind of figure wanted: an explicit 多少名/几个 first, else the unit-bearing word nearest the
+        end of the question (its head: 纯收入标准是多少 asks for money, though 人口 comes earlier)."""
         if qtype == "rate":
             return "percent"
         for cls, words in self.intents.measure_words.items():
             for w in sorted(words, key=len, reverse=True):
                 if re.search(rf"(?:多少|几)(?:个)?{re.escape(w)}", text):
                     return cls
-        for cls, words in self.intents.unit_words.items():
-            if any(w in text for w in words):
-                return cls
-        for cls, words in self.intents.implied_units.items():
-            if any(w in text for w in words):
-                return cls
-        return None
+        best: tuple[int, int, str] | None = None  # (end position, length, class)
+        for table in (self.intents.unit_words, self.intents.implied_units):
+            for cls, words in table.items():
+                for w in words:
+                    pos = text.rfind(w)
+                    if pos >= 0 and (best is None or (pos + len(w), len(w)) > best[:2]):
+                        best = (pos + len(w), len(w), cls)
+        return best[2] if best else None
 
     def _words_zh(self, body: str) -> list[tuple[str, ...]]:
         words: list[tuple[str, ...]] = []
