@@ -56,9 +56,14 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
     return (got + context) / total if got else 0.0  # the sentence itself must hold one of them
 
 
+SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
+
+
 def _gap(between: str) -> int:
-    """Characters between a concept and a figure, other figures left out."""
-    return len(between) - sum(f.end - f.start for f in figures(between))
+    """Characters between a concept and a figure, other figures left out, separators counting extra
+    (因学致贫占6.3%、缺劳力致贫占6.2%: 缺劳力 belongs to the figure after it)."""
+    seps = sum(between.count(ch) for ch in "，、；。,;")
+    return len(between) - sum(f.end - f.start for f in figures(between)) + SEPARATOR_GAP * seps
 
 
 def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
@@ -90,6 +95,11 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
 LITERAL = 0.3  # weight of the question's own wording found in the clause (县派 vs 市派, 贫困人口 vs 贫困群众)
 
 
+FROM_PENALTY = 0.3
+_FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
+_ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
+
+
 def literal_overlap(body: str, clause: str) -> float:
     """Share of the question body's character pairs that occur in the (folded) clause (0..1)."""
     pairs = {body[i : i + 2] for i in range(len(body) - 1)}
@@ -106,6 +116,8 @@ def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
     if wanted == "count_any":
         return fact.unit_class in COUNTABLE
+    if wanted in COUNTABLE and not fact.unit and fact.unit_class == "count":
+        return True  # 总人口52万: a magnitude with no unit word counts whatever the question counts
     if wanted:
         return fact.unit_class == wanted
     if qtype == "rate":
@@ -116,9 +128,9 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
 def _year_ok(fact_year: int | None, since: bool, q: Query, article_year: int | None) -> bool:
     if q.year is None:
         return True
-    if fact_year is not None:
-        return fact_year == q.year and not since
-    return False
+    if fact_year is None:  # an undated figure in an article about one year (2016年…综述) is that year's
+        fact_year, since = article_year, False
+    return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
 def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
@@ -143,7 +155,7 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
 
 def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
     hits = []
-    article_year = index.articles[s.article_id].get("year")
+    article_year = index.subject_year.get(s.article_id)
     for f in index.facts.get(s.id, []):
         if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, article_year):
             continue
@@ -151,6 +163,8 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         in_clause = _clause_share(f.clause, q.concepts)
         bonus = 0.15 if q.year and f.year == q.year else 0.0
         literal = LITERAL * literal_overlap(q.body, f.clause)
+        if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
+            literal -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
         hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus + literal, cov, f, f.year))
     return hits
 
@@ -221,7 +235,8 @@ def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
         else:
             hits += _clause_hits(q, s, cov)
     if q.year is not None and q.qtype not in ("how_many", "rate"):
-        hits = [h for h in hits if str(q.year) in h.sentence.text]
+        hits = [h for h in hits if str(q.year) in h.sentence.text
+                or index.subject_year.get(h.sentence.article_id) == q.year]
     hits = [h for h in hits if h.coverage >= MIN_COVERAGE or (q.title and q.qtype == "who")]
     hits.sort(key=lambda h: -h.score)
     return hits

@@ -48,6 +48,12 @@ class PlaceInfo:
     articles: int
 
 
+def _title_year(title: str) -> int | None:
+    """The one year an article's title names (2016年焦作市脱贫攻坚大事记), else None."""
+    found = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", title or ""))
+    return int(found.pop()) if len(found) == 1 else None
+
+
 class KnowledgeIndex:
     """Read-only view of one fact base file; built once per load, shared by all questions."""
 
@@ -55,6 +61,7 @@ class KnowledgeIndex:
         rows = store.read_all(path)
         self.path = path
         self.articles = {a["id"]: a for a in rows["articles"]}
+        self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
         self.sentences = {
             s["id"]: Sentence(s["id"], s["article_id"], s["text"], fold(s["text"]),
                               tuple(p for p in (s["places"] or "").split("|") if p))

@@ -15,7 +15,7 @@ from intents import IntentSet
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城乡镇村]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
 _FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|再问|那请问)?(.{0,12}?)(?:呢|的呢|怎么样|如何)?[?？。!！]*$")
@@ -32,6 +32,8 @@ class Concept:
     head: bool = False  # what the question counts: 多少蔬菜, 增收多少 (weighs double near the figure)
 
 
+_ASPECT = set("了过着")
+FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
 _ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
 
 
@@ -55,6 +57,30 @@ def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
     return tuple(replace(c, head=True) if i == pick[1] else c for i, c in enumerate(concepts))
 
 
+def title_for_place(title: str | None, place: str | None) -> str | None:
+    """A 市/县/区 title follows the place's own suffix: 沁县's 市委书记 is its 县委书记, 焦作市's 县长 its 市长."""
+    if not title or not place or title[0] not in "市县区" or place[-1] not in "市县区":
+        return title
+    return place[-1] + title[1:]
+
+
+def _share_a_word(a: Concept, b: Concept) -> bool:
+    """Whether two concepts have a two-character stretch in common (门诊救助 and 住院救助 share 救助)."""
+    pairs = {m[i : i + 2] for m in a.members for i in range(len(m) - 1)}
+    return any(m[i : i + 2] in pairs for m in b.members for i in range(len(m) - 1))
+
+
+def follow_up_concepts(last: tuple[Concept, ...], new: tuple[Concept, ...]) -> tuple[Concept, ...]:
+    """What a follow-up asks about: its new concepts (the head) in place of the old ones they resemble
+    (住院救助呢 after 门诊救助), added to the others as a refinement (中心城区呢 after 开工项目); filler
+    words alone (沁县派了多少呢) keep the old concepts."""
+    new = tuple(c for c in new if c.weight > FILLER_WEIGHT)
+    if not new:
+        return last
+    kept = tuple(replace(c, head=False) for c in last if not any(_share_a_word(c, n) for n in new))
+    return kept + tuple(replace(c, head=True) for c in new)
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -70,6 +96,7 @@ class Query:
     smalltalk: str | None = None
     followup: bool = False
     wants_year_only: bool = False
+    since: bool = False  # the year is a starting point: 2016年以来
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -102,6 +129,7 @@ class QueryParser:
                          for w in words}
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
         self._english = sorted(intents.english, key=len, reverse=True)
+        self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
 
     # ---- entry point -------------------------------------------------------------------------
     def parse(self, raw: str) -> Query:
@@ -139,8 +167,19 @@ class QueryParser:
                 continue
             seen.add(members)
             unit = next((self._unit_of[m] for m in members if m in self._unit_of), None)
-            out.append(Concept(members, self.index.idf(members), unit))
+            weight = self.index.idf(members)
+            if self._filler(members):
+                weight = FILLER_WEIGHT
+            out.append(Concept(members, weight, unit))
         return tuple(out)
+
+    def _filler(self, members: tuple[str, ...]) -> bool:
+        """A word no article holds that is only a verb form or leftovers of particles (投了, 区有): it
+        should not block an answer the way an unknown topic (大学) does."""
+        word = members[0]
+        if len(members) > 1 or any(self.index.containing(m) for m in members):
+            return False
+        return word[-1] in _ASPECT or all(ch in self._stop_chars for ch in word)
 
     # ---- Chinese -----------------------------------------------------------------------------
     def _parse_chinese(self, text: str) -> Query:
@@ -150,6 +189,7 @@ class QueryParser:
         unknown = None if places else self._unknown_place(rest)
         year_m = _YEAR.search(rest)
         year = int(year_m.group(1)) if year_m else None
+        since = bool(year_m and year_m.group(2))
         if year_m:
             rest = rest.replace(year_m.group(0), " ")
         qtype, typed = self._qtype(text, english=False)
@@ -174,7 +214,7 @@ class QueryParser:
         if talk and not places and not year:
             return Query(text, smalltalk=talk)
         return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
-                     followup=followup, wants_year_only=wants_year, body=body)
+                     followup=followup, wants_year_only=wants_year, body=body, since=since)
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []

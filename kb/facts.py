@@ -34,13 +34,16 @@ def fact_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     return c_start, c_end
 
 
-def year_of(sentence: str, span: tuple[int, int], article_year: int | None) -> tuple[int | None, bool]:
-    """The year a clause speaks of: an explicit year in it, else one 去年/今年 in it, else a
-    year-only clause just before it, else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
+def year_of(sentence: str, span: tuple[int, int], article_year: int | None,
+            at: int | None = None) -> tuple[int | None, bool]:
+    """The year a clause speaks of: an explicit year in it (the last one before position `at` when there
+    is one: 由2014年的1907元增加到2020年的10118元), else one 去年/今年 in it, else a year-only clause
+    just before it, else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
     clause = sentence[span[0] : span[1]]
     found = years(clause)
     if found:
-        _, year, since = found[-1]
+        before = [y for y in found if at is not None and span[0] + y[0] < at]
+        _, year, since = (before or found)[-1]
         return year, since
     rel = _RELATIVE.search(clause)
     if rel and article_year:
@@ -68,7 +71,7 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
         span = fact_span(sentence, fig.start, fig.end)
         clause = sentence[span[0] : span[1]]
         metric = _LEAD.sub("", sentence[span[0] : fig.start]).strip("“”\"'（）() ") or clause
-        year, since = year_of(sentence, span, article_year)
+        year, since = year_of(sentence, span, article_year, fig.start)
         rows.append(
             {
                 "value": fig.text,
@@ -85,7 +88,7 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
         )
     for start, end, name in names(sentence):
         span = clause_at(sentence, start)
-        year, _ = year_of(sentence, span, article_year)
+        year, _ = year_of(sentence, span, article_year, start)
         rows.append({"value": name, "amount": 0.0, "unit": "", "unit_class": "name",
                      "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": year,
                      "since": False, "start": start, "end": end})

@@ -8,13 +8,23 @@ import re
 _CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
+_TITLE_END = re.compile(r"(?:书记|[省市县区乡镇村]长|主任|局长|组长|队长|站长|院长|校长|部长|厅长|委员|记者|通讯员|村民)$")
+
+
 def names(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every word the tagger reads as a person's name (2 to 4 characters)."""
+    """(start, end, name) of every word the tagger reads as a person's name (2 to 4 characters), and of
+    a lone surname it tags as a name right after a title, joined to the short word after it
+    (市委书记卢希望: the tagger reads 卢 + 希望 "hope")."""
     import jieba.posseg  # here, not at module level: serving processes never load the tagger
 
+    words = [(w, f) for w, f in jieba.posseg.cut(sentence)]
     out, pos = [], 0
-    for word, flag in jieba.posseg.cut(sentence):
+    for i, (word, flag) in enumerate(words):
         if flag.startswith("nr") and _CJK.fullmatch(word):
             out.append((pos, pos + len(word), word))
+        elif (flag.startswith("nr") and len(word) == 1 and i > 0 and _TITLE_END.search(words[i - 1][0])
+              and i + 1 < len(words) and _CJK.fullmatch(word + words[i + 1][0])
+              and len(words[i + 1][0]) <= 2):
+            out.append((pos, pos + 1 + len(words[i + 1][0]), word + words[i + 1][0]))
         pos += len(word)
     return out

@@ -130,7 +130,7 @@ def attribute(paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None
 
     Explicit mentions count; 我市/全市/市委 mean the home city, 我县/全县/县委 the current county,
     该市/该县 the last city or county named. A sentence naming no place inherits the paragraph's,
-    then the article's subject.
+    and the article's subject after them (同时，发展电商… after a sentence on one town is the county's too).
     """
     subject = home_county or home_city
     last_city = home_city
@@ -165,8 +165,8 @@ def attribute(paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None
             for name in refs + found:
                 if name not in places:
                     places.append(name)
-            if not places:
-                places = list(context) or ([subject] if subject else [])
+            if not places:  # inherited: the context's places, and the article's subject after them
+                places = list(context) + ([subject] if subject and subject not in context else [])
             # the paragraph's places stay in scope for the sentences after it (这两条路 ...)
             context = places + [p for p in context if p not in places]
             para_out.append(places)
