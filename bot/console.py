@@ -42,8 +42,10 @@ def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
         elif text in ("/help", "/start"):
             print(engine.ask("帮助").text, file=stdout)
         elif text:
-            last = engine.ask(text, session=session)
-            print(last.text, file=stdout)
-            for i, alt in enumerate(last.alternatives, start=1):
+            ans = engine.ask(text, session=session)
+            if ans.found:  # /source keeps showing the last answer that had one, as in Telegram
+                last = ans
+            print(ans.text, file=stdout)
+            for i, alt in enumerate(ans.alternatives, start=1):
                 print(f"  [{i}] {alt.label}", file=stdout)
         stdout.flush()
