@@ -40,6 +40,7 @@ def _positions(norm: str, concept: Concept) -> list[tuple[int, int]]:
 
 
 CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
+UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
 
 
 def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
@@ -49,8 +50,10 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
         return 0.0
     got = context = 0.0
     for c in concepts:
-        if any(m in sentence.norm for m in c.members) or (c.unit and c.unit in sentence.units):
+        if any(m in sentence.norm for m in c.members):
             got += c.weight
+        elif c.unit and c.unit in sentence.units:  # some area figure is not necessarily the 面积 asked
+            got += c.weight * UNIT_CREDIT
         elif any(m in sentence.before for m in c.members):
             context += c.weight * CONTEXT_CREDIT
     return (got + context) / total if got else 0.0  # the sentence itself must hold one of them

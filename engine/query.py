@@ -33,6 +33,7 @@ class Concept:
 
 
 _ASPECT = set("了过着")
+_ASK_AMOUNT = re.compile(r"多少|几")
 FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
 _ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
 
@@ -58,10 +59,13 @@ def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
 
 
 def title_for_place(title: str | None, place: str | None) -> str | None:
-    """A 市/县/区 title follows the place's own suffix: 沁县's 市委书记 is its 县委书记, 焦作市's 县长 its 市长."""
-    if not title or not place or title[0] not in "市县区" or place[-1] not in "市县区":
+    """A 市/县/区 title follows the place's own suffix: 沁县's 市委书记 is its 县委书记, 焦作市's 县长 its 市长;
+    a bare 书记 is the place's party secretary."""
+    if not title or not place or place[-1] not in "市县区":
         return title
-    return place[-1] + title[1:]
+    if title == "书记":  # 沁阳的书记 / the Party secretary of Qinyang: the place's own party secretary
+        return place[-1] + "委书记"
+    return place[-1] + title[1:] if title[0] in "市县区" else title
 
 
 def _share_a_word(a: Concept, b: Concept) -> bool:
@@ -121,10 +125,14 @@ class QueryParser:
         for alias in index.alias_to_place:
             jieba.add_word(alias, freq=3000)
         self._members = sorted(self.synonym_of, key=len, reverse=True)
-        vocabulary = dict(index.terms)
+        # what a typo may be repaired into: places, domain words, titles, and article words of three or more
+        # characters (two-character words collide too easily: 县先 must not become 显现)
+        vocabulary = {t: df for t, df in index.terms.items() if len(t) >= 3}
+        for name in (*index.alias_to_place, *intents.titles):
+            vocabulary[name] = vocabulary.get(name, 0) + 100
         for member in self.synonym_of:
             vocabulary[member] = vocabulary.get(member, 0) + 100
-        self.typos = TypoFixer(vocabulary)
+        self.typos = TypoFixer(vocabulary, known=index.terms)
         self._unit_of = {w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length")
                          for w in words}
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
@@ -193,15 +201,17 @@ class QueryParser:
         if year_m:
             rest = rest.replace(year_m.group(0), " ")
         qtype, typed = self._qtype(text, english=False)
+        if len(places) >= 2 and _COMPARE.search(text):
+            qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
-        if len(places) >= 2 and _COMPARE.search(text):
-            qtype, typed = "compare", True
         unit = self._unit_zh(text, qtype)
         body = rest
-        if title:
+        if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
             body = body.replace(title, " ")
+            if title[0] in "省市县区":
+                body = body.replace(title[1:], " ")
         for qt in self.intents.types:
             for cue in qt.cues:
                 if not cue.isascii() and len(cue) >= 2:
@@ -242,6 +252,13 @@ class QueryParser:
             for w in sorted(words, key=len, reverse=True):
                 if re.search(rf"(?:多少|几)(?:个)?{re.escape(w)}", text):
                     return cls
+        ask = _ASK_AMOUNT.search(text)
+        if ask:  # 带动多少建档立卡贫困人口增收: the noun after 多少 says what is counted
+            after = re.split(r"[，,。？?！!]", text[ask.end() :], maxsplit=1)[0][:10]
+            found = [(after.find(w), -len(w), cls) for table in (self.intents.unit_words, self.intents.implied_units)
+                     for cls, words in table.items() for w in words if w in after]
+            if found:
+                return min(found)[2]
         best: tuple[int, int, str] | None = None  # (end position, length, class)
         for table in (self.intents.unit_words, self.intents.implied_units):
             for cls, words in table.items():

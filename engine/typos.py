@@ -15,8 +15,10 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 class TypoFixer:
     """Knows the fact base's terms by sound; replaces unknown stretches that sound like one."""
 
-    def __init__(self, terms: dict[str, int]):
-        self.known = terms
+    def __init__(self, terms: dict[str, int], known: dict[str, int] | None = None):
+        """`terms`: what a typo may be repaired into (with weights); `known`: further words that are never
+        typos themselves (all the articles' words)."""
+        self.known = {**(known or {}), **terms}
         self.by_sound: dict[str, str] = {}
         for term, _weight in sorted(terms.items(), key=lambda tw: -tw[1]):
             if 2 <= len(term) <= 6:

@@ -36,6 +36,7 @@ DATE_RE = re.compile(
 WEEKDAY_RE = re.compile(r"(?:每)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
 WEEKDAY_EN = {"一": "Monday", "二": "Tuesday", "三": "Wednesday", "四": "Thursday", "五": "Friday",
               "六": "Saturday", "日": "Sunday", "天": "Sunday"}
+_BASELINE = re.compile(r"(?:较|比|同比|相比|较之)$")
 RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 _MAG = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 
@@ -77,8 +78,10 @@ def figures(text: str) -> list[Figure]:
 
 
 def years(text: str) -> list[tuple[int, int, bool]]:
-    """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True)."""
-    return [(m.start(), int(m.group("year")), m.group("since") == "以来") for m in YEAR_RE.finditer(text)]
+    """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True). A year something is
+    compared with (较2019年增长, 比2018年) is a baseline, not the year a figure speaks of: left out."""
+    return [(m.start(), int(m.group("year")), m.group("since") == "以来") for m in YEAR_RE.finditer(text)
+            if not _BASELINE.search(text[max(0, m.start() - 3) : m.start()])]
 
 
 def dates(text: str) -> list[re.Match]:
