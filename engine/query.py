@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 
@@ -12,6 +13,7 @@ from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
 from engine.typos import TypoFixer
 from intents import IntentSet
+from kb.sounds import key
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城乡镇村]")
@@ -34,6 +36,11 @@ class Concept:
 
 _ASPECT = set("了过着")
 _ASK_AMOUNT = re.compile(r"多少|几")
+PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
+_EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
+                          r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times"),
+               ("household", r"households|families|homes"),
+               ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"))
 FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
 _ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
 
@@ -145,6 +152,16 @@ class QueryParser:
         if is_english(text):
             return self._parse_english(text)
         return self._parse_chinese(text)
+
+    @functools.cached_property
+    def pinyin_terms(self) -> dict[str, str]:
+        """Article words of two to four characters by their pinyin written together ("zhangjiagou" -> 张家沟),
+        the most frequent word for each sound; built on the first English question that needs it."""
+        out: dict[str, str] = {}
+        for term, _df in sorted(self.index.terms.items(), key=lambda td: -td[1]):
+            if 2 <= len(term) <= 4:
+                out.setdefault(key(term).replace(" ", ""), term)
+        return out
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:
@@ -312,9 +329,14 @@ class QueryParser:
                      if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2]
         for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
             leftovers = [w for w in leftovers if w not in cue.split()]
+        for w in list(leftovers):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
+            term = self.pinyin_terms.get(w) if len(w) >= PINYIN_NAME_MIN else None
+            if term:
+                words.append((term,))
+                leftovers.remove(w)
         unknown = None
-        if not places:
-            caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() not in self.intents.english_stopwords]
+        if not places:  # a capitalised word nothing else explains may be a place the articles lack
+            caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() in leftovers]
             unknown = caps[0] if caps else None
         followup = bool(_FOLLOWUP_EN.match(text)) and not typed
         if talk and not places:
@@ -324,14 +346,18 @@ class QueryParser:
         return replace(q, extra={"unmatched": leftovers})
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
+        """The kind of figure an English question wants, read from the words after how many/much."""
         if qtype == "rate" or re.search(r"percent|percentage|rate\b|proportion|share", low):
             return "percent"
-        table = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres"),
-                 ("household", r"households|families"), ("money", r"how much money|funds|yuan|invest|spend|spent|cost"),
-                 ("area", r"\barea\b|how large|how big|square"), ("length", r"how long|kilomet"))
-        for cls, pattern in table:
-            if re.search(pattern, low):
-                return cls
-        if re.search(r"how many", low):
-            return "count_any"
-        return None
+        if re.search(r"\bhow (?:large|big)\b|\barea\b|square", low):
+            return "area"
+        if re.search(r"\bhow long\b|kilomet|\bkm\b", low):
+            return "length"
+        asked = re.search(r"\bhow (many|much)((?:\s+[a-z'-]+){0,3})", low)
+        if not asked:
+            return None
+        for noun in asked.group(2).split():  # how many poor people: the counted noun may follow adjectives
+            for cls, pattern in _EN_COUNTED:
+                if re.fullmatch(pattern, noun):
+                    return cls
+        return "money" if asked.group(1) == "much" else "count_any"
