@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install kb lint bench clean
+.PHONY: run test install kb lint bench eval clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# the question sets: the shared dev set (when ../shared is there) and the project's two held-out sets
+EVAL_SETS := $(wildcard ../shared/eval/dev.jsonl) tests/data/heldout.jsonl tests/data/heldout2.jsonl
+eval: $(STAMP) kb/facts.db
+	@for f in $(EVAL_SETS); do printf '%-28s ' $$f; \
+	  $(BIN)/python tests/data/score.py --quiet --cases $$f -- $(BIN)/python scripts/ask.py --jsonl | tail -n 1; done
 
 clean:
 	rm -rf $(VENV) kb/facts.db .pytest_cache
