@@ -12,6 +12,7 @@ from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 
 MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
+MAX_CANDIDATES = 60  # sentences scored in detail per question
 COUNTABLE = {"count", "person", "household"}
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 
@@ -152,8 +153,8 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
         cov = coverage(s, q.concepts) if q.concepts else (1.0 if q.title else 0.0)
         if cov >= MIN_COVERAGE * 0.75:
             out.append((s, cov))
-    out.sort(key=lambda sc: -sc[1])
-    return out[:60]
+    out.sort(key=lambda sc: (-sc[1], sc[0].id))  # ties in article order, the same on every run
+    return out[:MAX_CANDIDATES]
 
 
 def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:

@@ -143,7 +143,9 @@ class QueryParser:
         self._unit_of = {w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length")
                          for w in words}
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
-        self._english = sorted(intents.english, key=len, reverse=True)
+        # every English phrase in one pattern, compiled once, longest first so it wins where phrases overlap
+        self._english_re = re.compile(
+            r"\b(" + "|".join(map(re.escape, sorted(intents.english, key=len, reverse=True))) + r")\b")
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
 
     # ---- entry point -------------------------------------------------------------------------
@@ -318,11 +320,10 @@ class QueryParser:
         qtype, typed = self._qtype(text, english=True)
         unit = self._unit_en(low, qtype)
         words: list[tuple[str, ...]] = []
-        for phrase in self._english:
-            if re.search(r"\b" + re.escape(phrase) + r"\b", low):
-                for zh in self.intents.english[phrase]:
-                    words.append(self.synonym_of.get(zh, (zh,)))
-                low = re.sub(r"\b" + re.escape(phrase) + r"\b", " ", low)
+        for m in self._english_re.finditer(low):
+            for zh in self.intents.english[m.group(1)]:
+                words.append(self.synonym_of.get(zh, (zh,)))
+        low = self._english_re.sub(" ", low)
         title = next((w[0] for w in words if w[0] in self.intents.titles), None)
         words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
         leftovers = [w for w in re.findall(r"[a-z][a-z'-]+", low)

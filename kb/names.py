@@ -11,10 +11,15 @@ _CJK = re.compile(r"[\u4e00-\u9fff]{2,4}")
 _TITLE_END = re.compile(r"(?:书记|[省市县区乡镇村]长|主任|局长|组长|队长|站长|院长|校长|部长|厅长|委员|记者|通讯员|村民)$")
 
 
+_TITLE_WORD = re.compile(_TITLE_END.pattern.removesuffix("$"))
+
+
 def names(sentence: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every word the tagger reads as a person's name (2 to 4 characters), and of
     a lone surname it tags as a name right after a title, joined to the short word after it
     (市委书记卢希望: the tagger reads 卢 + 希望 "hope")."""
+    if not _TITLE_WORD.search(sentence):  # a name is only ever looked up after a title: tag nothing else
+        return []
     import jieba.posseg  # here, not at module level: serving processes never load the tagger
 
     words = [(w, f) for w, f in jieba.posseg.cut(sentence)]

@@ -80,10 +80,19 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
     A candidate is two characters and 县/市/区, not counted ("14个国定贫困县"), whose stem is not
     an everyday word (贫困, 重点 ...).
     """
+    import jieba
+
     counts: Counter[str] = Counter()
     for text in texts:
+        cuts = None
         for m in re.finditer(r"(?<![个\d等级和、])([\u4e00-\u9fff]{2})(县|市|区)(?![委长级里直区域城])", text):
-            counts[m.group(1) + m.group(2)] += 1
+            if cuts is None:  # word boundaries: a place starts and ends at one (not 实现了市县, 永辉超市, 猪肉市场)
+                cuts, pos = {0}, 0
+                for word in jieba.lcut(text, HMM=False):
+                    pos += len(word)
+                    cuts.add(pos)
+            if m.start() in cuts and m.end() in cuts:
+                counts[m.group(1) + m.group(2)] += 1
     found = {}
     known_names = set(known) | {a for p in known.values() for a in p.aliases}
     for name, n in counts.items():
