@@ -14,7 +14,7 @@ import intents
 from engine import answer as finder
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
-from engine.query import Query, QueryParser
+from engine.query import Query, QueryParser, follow_up_concepts, title_for_place
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
 from kb.build import build_kb
@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 _PINNED = re.compile(r"^#s(\d{1,9})$")
-
-
 def default_db_path() -> Path:
     """The fact base file: $KB_DB or kb/facts.db in the project."""
     return Path(os.environ.get("KB_DB") or ROOT / "kb" / "facts.db")
@@ -41,17 +39,19 @@ class _Loaded:
     """One consistent generation: fact base index + parser, swapped as a whole on reload."""
 
     def __init__(self, path: Path, intent_set: intents.IntentSet):
-        self.index = KnowledgeIndex(path)
-        self.parser = QueryParser(intent_set, self.index)
+        # stamp first: a file swapped in while we read must look changed to the next reload()
         st = path.stat()
         self.stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        self.index = KnowledgeIndex(path)
+        self.parser = QueryParser(intent_set, self.index)
 
 
 class Engine:
     """Answers questions from a fact base file; safe to share between threads and tasks.
 
-    If the file is missing it is built from the articles first. `reload()` picks up a file rebuilt
-    by scripts/build_kb.py; a file that cannot be read leaves the previous one serving.
+    If the file is missing or unreadable it is built from the articles first (RuntimeError saying why
+    when that fails too). `reload()` picks up a file rebuilt by scripts/build_kb.py; a file that cannot
+    be read leaves the previous one serving, and `last_error` says what failed.
     """
 
     def __init__(self, db_path: str | Path | None = None, *, articles_dir: str | Path | None = None,
@@ -60,20 +60,29 @@ class Engine:
         self.articles_dir = Path(articles_dir) if articles_dir else default_articles_dir()
         self.intents = intents.load(intents_dir) if intents_dir else intents.load()
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
         self._sessions: OrderedDict[str, Query] = OrderedDict()
         self.last_error: str | None = None
         if not self.db_path.exists():
-            report = self.rebuild()
-            if not report.ok:
-                raise RuntimeError(report.summary())
-        else:
+            self._first_build(f"fact base {self.db_path} is missing")
+            return
+        try:
             self._state = _Loaded(self.db_path, self.intents)
+        except Exception as exc:  # noqa: BLE001 - truncated, garbage or locked: the articles are the source
+            log.warning("fact base %s cannot be read (%s); building it from the articles", self.db_path, exc)
+            self._first_build(f"fact base {self.db_path} cannot be read ({exc})")
+
+    def _first_build(self, problem: str) -> None:
+        """Build the fact base at start-up; raise RuntimeError naming the problem if that fails."""
+        report = self.rebuild()
+        if not report.ok:
+            raise RuntimeError(f"{problem} and could not be built from {self.articles_dir}: {report.error}")
 
     # ---- answering ---------------------------------------------------------------------------
     def ask(self, question: str, session: str | None = None) -> Answer:
         """Answer one question; `session` keeps follow-up context ("那沁阳呢") per chat."""
         state = self._state  # one generation for the whole question, even if a reload swaps it
-        text = strip_invisible(question if isinstance(question, str) else "")
+        text = strip_invisible(question) if isinstance(question, str) else ""
         zh = self.intents.replies["zh"]
         if not text:
             return Answer(False, zh["empty"], "empty")
@@ -103,8 +112,9 @@ class Engine:
             places=q.places or last.places, unknown_place=q.unknown_place,
             year=q.year if q.year is not None else (None if q.places else last.year),
             title=q.title or last.title,
-            concepts=q.concepts or last.concepts,
-            unit_class=q.unit_class if q.concepts else last.unit_class,
+            concepts=follow_up_concepts(last.concepts, q.concepts),
+            body=q.body if q.concepts else last.body,
+            unit_class=q.unit_class or last.unit_class,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
         )
         return merged
@@ -125,11 +135,12 @@ class Engine:
                           "unknown_place", place=q.place, lang=q.lang)
         if not q.concepts and not q.title:
             return self._not_found(state, q, t)
+        q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
         hits = finder.find(q, index)
-        if q.lang == "en" and q.extra.get("unmatched") and len(q.extra["unmatched"]) > len(q.concepts):
-            hits = [h for h in hits if h.coverage >= 0.99]
+        if q.lang == "en" and len(q.extra.get("unmatched", ())) > len(q.concepts):
+            hits = []  # more of the question not understood than understood: an honest "I don't know"
         if not hits:
             return self._not_found(state, q, t)
         best = hits[0]
@@ -184,7 +195,9 @@ class Engine:
         """Close topics for a question with no answer: sentences holding some of its words."""
         scored = []
         pool = state.index.by_place.get(q.place, []) if q.place else []
-        for sid in pool or state.index.sentences:
+        if not pool:  # only sentences holding one of the question's words can score (not all 50,000)
+            pool = set().union(*(state.index.containing(m) for c in q.concepts for m in c.members))
+        for sid in pool:
             s = state.index.sentences[sid]
             cov = finder.coverage(s, q.concepts)
             if cov > 0 and state.index.facts.get(sid):
@@ -220,27 +233,31 @@ class Engine:
 
     def reload(self) -> bool:
         """Load the fact base file again if it changed on disk; keep the old one on any error."""
-        try:
-            st = self.db_path.stat()
-            if (st.st_ino, st.st_mtime_ns, st.st_size) == self._state.stamp:
+        with self._reload_lock:  # two reloads at once could otherwise leave the older file serving
+            try:
+                st = self.db_path.stat()
+                if (st.st_ino, st.st_mtime_ns, st.st_size) == self._state.stamp:
+                    return False
+                fresh = _Loaded(self.db_path, self.intents)
+            except Exception as exc:  # noqa: BLE001 - a bad file must never stop the old one serving
+                self.last_error = f"reload failed, previous fact base still serving: {exc}"
+                log.warning(self.last_error)
                 return False
-            fresh = _Loaded(self.db_path, self.intents)
-        except Exception as exc:  # noqa: BLE001 - a bad file must never stop the old one serving
-            self.last_error = f"reload failed, previous fact base still serving: {exc}"
-            log.warning(self.last_error)
-            return False
-        self._state = fresh
-        self.last_error = None
-        return True
+            self._state = fresh
+            self.last_error = None
+            return True
 
     def rebuild(self, articles_dir: str | Path | None = None) -> BuildReport:
         """Build the fact base from the articles (same code as scripts/build_kb.py), then reload."""
         report = build(articles_dir or self.articles_dir, self.db_path, self.intents)
-        if report.ok:
+        if not report.ok:
             if hasattr(self, "_state"):
-                self.reload()
-            else:
-                self._state = _Loaded(self.db_path, self.intents)
+                self.last_error = f"rebuild failed, previous fact base still serving: {report.error}"
+            return report
+        if not hasattr(self, "_state"):
+            self._state = _Loaded(self.db_path, self.intents)
+        elif not self.reload() and self.last_error:  # built and swapped in, but this engine could not load it
+            report = replace(report, warnings=[*report.warnings, self.last_error])
         return report
 
 

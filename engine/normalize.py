@@ -8,7 +8,14 @@ import unicodedata
 import opencc
 
 MAX_QUESTION = 500  # characters; longer questions are refused with a clear reply
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufe0e\ufe0f]")
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\ufeff]")
+# other characters nobody sees: every other format (Cf) character, fillers and variation selectors; inside a
+# word ("汝\u00ad阳县") they would hide the word from the parser
+_UNSEEN = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f\U000e0100-\U000e01ef]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _QUOTES = re.compile(r"[“”‘’「」『』\"'《》〈〉【】\s]")
 _CN_DIGIT = {"零": "0", "〇": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
              "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -18,8 +25,10 @@ _converter = opencc.OpenCC("t2s")
 
 
 def strip_invisible(text: str) -> str:
-    """Remove control, zero-width and direction characters; fold runs of white space."""
-    return re.sub(r"\s+", " ", _INVISIBLE.sub("", text)).strip()
+    """Remove control, zero-width, format and direction characters; lone surrogates (which crash
+    encoding) become U+FFFD; fold runs of white space."""
+    text = _UNSEEN.sub("", _INVISIBLE.sub("", _SURROGATE.sub("\ufffd", text)))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _year(digits: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 
 import yaml
 
@@ -12,6 +13,13 @@ FILES = ("question_types.yaml", "smalltalk.yaml", "vocabulary.yaml", "english.ya
 UNIT_CLASSES = {"person", "household", "count", "money", "percent", "area", "length", "weight", "power", "duration"}
 REPLY_KEYS = {"fact", "text", "compare", "compare_line", "not_found", "unknown_place", "wrong_year", "suggest",
               "empty", "too_long", "unreadable", "greeting", "help", "thanks", "goodbye", "out_of_scope"}
+# placeholders the engine fills in each formatted template (any other one would fail at answer time)
+TEMPLATE_FIELDS = {
+    "fact": {"place", "year", "value", "quote", "article"}, "text": {"place", "year", "quote", "article"},
+    "compare": {"winner", "lines"}, "compare_line": {"place", "value", "quote"}, "not_found": {"what"},
+    "unknown_place": {"place", "places"}, "wrong_year": {"place", "year"}, "suggest": {"topics"},
+    "too_long": {"limit"},
+}
 
 
 class IntentError(ValueError):
@@ -47,6 +55,8 @@ def _read(folder: Path, name: str) -> dict:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise IntentError(f"{name}: file is missing") from exc
+    except OSError as exc:
+        raise IntentError(f"{name}: cannot be read: {exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise IntentError(f"{name}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
@@ -70,6 +80,46 @@ def _strings(value, where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _rows(value, where: str) -> list:
+    """A list from the YAML (missing counts as empty); anything else is an IntentError."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise IntentError(f"{where}: must be a list, got {type(value).__name__}")
+    return value
+
+
+def _name(row, where: str) -> str:
+    """The `name` of a YAML entry: a non-empty string, else an IntentError."""
+    if not isinstance(row, dict) or not isinstance(row.get("name"), str) or not row["name"].strip():
+        raise IntentError(f"{where}: needs a name")
+    return row["name"].strip()
+
+
+def _priority(row: dict, where: str) -> int:
+    """The `priority` of a question type: a whole number (0 when missing)."""
+    value = row.get("priority", 0)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise IntentError(f"{where}.priority: must be a whole number, got {value!r}")
+    return value
+
+
+def _template(text, where: str, allowed: set[str] | None) -> str:
+    """A reply template: a string using only placeholders the engine fills (`allowed`; None: unchecked)."""
+    if not isinstance(text, str) or not text.strip():
+        raise IntentError(f"{where}: must be a non-empty string")
+    if allowed is None:
+        return text
+    try:
+        fields = {f for _, f, _, _ in Formatter().parse(text) if f is not None}
+    except ValueError as exc:
+        raise IntentError(f"{where}: bad placeholder: {exc}") from exc
+    unknown = sorted(fields - allowed)
+    if unknown:
+        raise IntentError(f"{where}: unknown placeholders {unknown} (allowed: {sorted(allowed)})")
+    return text
+
+
 def _unit_map(data: dict, key: str, file: str) -> dict[str, tuple[str, ...]]:
     raw = data.get(key)
     if not isinstance(raw, dict) or not raw:
@@ -86,20 +136,17 @@ def load(folder: str | Path = HERE) -> IntentSet:
     qt, st, vocab, en, rep = (_read(folder, f) for f in FILES)
 
     types = []
-    for i, row in enumerate(qt.get("types") or []):
+    for i, row in enumerate(_rows(qt.get("types"), "question_types.yaml: types")):
         where = f"question_types.yaml: types[{i}]"
-        if not isinstance(row, dict) or not row.get("name"):
-            raise IntentError(f"{where}: needs a name")
-        types.append(QuestionType(str(row["name"]), int(row.get("priority", 0)),
+        types.append(QuestionType(_name(row, where), _priority(row, where),
                                   _strings(row.get("cues"), f"{where}.cues"),
                                   _strings(row.get("examples"), f"{where}.examples")))
     if not types:
         raise IntentError("question_types.yaml: no types")
     smalltalk = {}
-    for i, row in enumerate(st.get("intents") or []):
-        if not isinstance(row, dict) or not row.get("name"):
-            raise IntentError(f"smalltalk.yaml: intents[{i}] needs a name")
-        smalltalk[str(row["name"])] = _strings(row.get("examples"), f"smalltalk.yaml: {row['name']}.examples")
+    for i, row in enumerate(_rows(st.get("intents"), "smalltalk.yaml: intents")):
+        name = _name(row, f"smalltalk.yaml: intents[{i}]")
+        smalltalk[name] = _strings(row.get("examples"), f"smalltalk.yaml: {name}.examples")
     seen: dict[str, str] = {}
     for name, examples in [(t.name, t.examples) for t in types] + list(smalltalk.items()):
         for ex in examples:
@@ -107,7 +154,8 @@ def load(folder: str | Path = HERE) -> IntentSet:
                 raise IntentError(f"example {ex!r} is in both {seen[ex.lower()]} and {name}")
             seen[ex.lower()] = name
 
-    synonyms = tuple(_strings(g, f"vocabulary.yaml: synonyms[{i}]") for i, g in enumerate(vocab.get("synonyms") or []))
+    synonyms = tuple(_strings(g, f"vocabulary.yaml: synonyms[{i}]")
+                     for i, g in enumerate(_rows(vocab.get("synonyms"), "vocabulary.yaml: synonyms")))
     if not synonyms:
         raise IntentError("vocabulary.yaml: synonyms must be a non-empty list")
     stopwords = frozenset(_strings(vocab.get("stopwords"), "vocabulary.yaml: stopwords"))
@@ -128,7 +176,11 @@ def load(folder: str | Path = HERE) -> IntentSet:
         missing = REPLY_KEYS - set(table)
         if missing:
             raise IntentError(f"replies.yaml: {lang} lacks templates {sorted(missing)}")
-        replies[lang] = {str(k): str(v) for k, v in table.items()}
+        silent = sorted(set(smalltalk) - set(table))
+        if silent:
+            raise IntentError(f"replies.yaml: {lang} lacks templates {silent} for intents in smalltalk.yaml")
+        replies[lang] = {str(k): _template(v, f"replies.yaml: {lang}.{k}", TEMPLATE_FIELDS.get(str(k)))
+                         for k, v in table.items()}
 
     return IntentSet(
         types=tuple(sorted(types, key=lambda t: -t.priority)),

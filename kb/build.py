@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import os
 import re
 import time
+import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +24,25 @@ from kb.places import Gazetteer, attribute, discover, english_name, infer_home, 
 from kb.report import BuildReport
 from kb.split import sentences
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: no cross-process lock, unique temp names still keep builds apart
+    fcntl = None
+
 log = logging.getLogger(__name__)
 METADATA = "articles.yaml"
 MAX_ARTICLE_BYTES = 5_000_000
+BUILD_WAIT_SECONDS = 300.0  # how long a build waits for another build of the same file to finish
+
+
+class _MetaLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as written, so one bad date ("2020-02-30") cannot void the whole file."""
+
+
+_MetaLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass
@@ -39,10 +58,10 @@ def read_articles(folder: Path, warnings: list[str]) -> list[ArticleFile]:
     meta: dict = {}
     if meta_path.exists():
         try:
-            meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) or {}
+            meta = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=_MetaLoader) or {}
             if not isinstance(meta, dict):
                 raise ValueError("top level must be a mapping of file name to fields")
-        except (yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, yaml.YAMLError, ValueError, UnicodeDecodeError) as exc:
             warnings.append(f"{METADATA} ignored: {exc}")
             meta = {}
     out = []
@@ -59,8 +78,23 @@ def read_articles(folder: Path, warnings: list[str]) -> list[ArticleFile]:
         if len(re.findall(r"[\u4e00-\u9fff]", text)) < 20:
             warnings.append(f"{path.name} skipped: no Chinese text to read")
             continue
-        info = meta.get(path.name) if isinstance(meta.get(path.name), dict) else {}
-        out.append(ArticleFile(path.name, text, info))
+        out.append(ArticleFile(path.name, text, _entry(path.name, meta.get(path.name), warnings)))
+    return out
+
+
+def _entry(name: str, info: object, warnings: list[str]) -> dict[str, str]:
+    """One file's metadata as text fields; an entry or field that is not text is dropped with a warning."""
+    if info is None:
+        return {}
+    if not isinstance(info, dict):
+        warnings.append(f"{METADATA}: entry for {name} ignored: must be a mapping of fields")
+        return {}
+    out = {}
+    for key, value in info.items():
+        if isinstance(value, dict | list | set):
+            warnings.append(f"{METADATA}: {name}: field {key} ignored: {value!r} is not plain text")
+        elif value is not None:
+            out[str(key)] = str(value)
     return out
 
 
@@ -153,10 +187,12 @@ def _fact_keys(rows: list[dict], files: dict[int, str]) -> set[tuple]:
     return {(files[r["article_id"]], r["place"], r["clause"], r["value"]) for r in rows}
 
 
-def _diff(old_path: Path, new_rows: dict[str, list[dict]], report: dict) -> None:
+def _diff(old_path: Path, new_rows: dict[str, list[dict]], report: dict, warnings: list[str]) -> None:
     try:
         old = store.read_all(old_path)
-    except Exception:  # noqa: BLE001 - no old base, or an unreadable one: everything is new
+    except Exception as exc:  # noqa: BLE001 - no old base, or an unreadable one: everything is new
+        if old_path.exists():
+            warnings.append(f"could not compare with the previous fact base ({exc}); all counted as new")
         old = {"articles": [], "facts": []}
     old_files = {a["id"]: a["file"] for a in old["articles"]}
     new_files = {a["id"]: a["file"] for a in new_rows["articles"]}
@@ -169,6 +205,38 @@ def _diff(old_path: Path, new_rows: dict[str, list[dict]], report: dict) -> None
     report["added_facts"], report["removed_facts"] = len(new_keys - old_keys), len(old_keys - new_keys)
 
 
+@contextmanager
+def _exclusive(db_path: Path, wait: float) -> Iterator[None]:
+    """One build of `db_path` at a time, across threads and processes (flock on `<db>-build.lock`)."""
+    if fcntl is None:
+        yield
+        return
+    deadline = time.monotonic() + wait
+    with open(db_path.with_name(f"{db_path.name}-build.lock"), "a") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    message = f"another build of {db_path} is still running after {wait:.0f}s"
+                    raise TimeoutError(message) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _remove_stale(db_path: Path, warnings: list[str]) -> None:
+    """Delete temp files left by builds that died mid-way; call only while holding the build lock."""
+    if fcntl is None:
+        return  # without the lock a temp file may belong to a build still running
+    for old in db_path.parent.glob(f".{glob.escape(db_path.name)}.building-*"):
+        old.unlink(missing_ok=True)
+        warnings.append(f"removed {old.name}, left by an interrupted build")
+
+
 def build_kb(articles_dir: str | Path, db_path: str | Path,
              validate: Callable[[Path], list[str]] | None = None) -> BuildReport:
     """Build into a new file next to `db_path`, check it, validate it, then swap it in.
@@ -178,30 +246,36 @@ def build_kb(articles_dir: str | Path, db_path: str | Path,
     """
     started = time.perf_counter()
     articles_dir, db_path = Path(articles_dir), Path(db_path)
-    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    # unique per build (threads share a pid); a killed build's file is removed by the next build
+    tmp = db_path.with_name(f".{db_path.name}.building-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     warnings: list[str] = []
     try:
         if not articles_dir.is_dir():
             raise ValueError(f"articles folder {articles_dir} does not exist")
-        articles = read_articles(articles_dir, warnings)
-        if not articles:
-            raise ValueError(f"no readable articles in {articles_dir}")
-        rows = compile_rows(articles)
-        if not rows["facts"]:
-            raise ValueError("the articles gave no facts")
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        store.write(tmp, rows)
-        counts = store.check(tmp)
-        problems = validate(tmp) if validate else []
-        if problems:
-            raise ValueError("validation failed: " + "; ".join(problems))
-        diff: dict = {}
-        _diff(db_path, rows, diff)
-        store.swap(tmp, db_path)
+        with _exclusive(db_path, BUILD_WAIT_SECONDS):  # all of it: the last build run reads the newest files
+            _remove_stale(db_path, warnings)
+            articles = read_articles(articles_dir, warnings)
+            if not articles:
+                raise ValueError(f"no readable articles in {articles_dir}")
+            rows = compile_rows(articles)
+            if not rows["facts"]:
+                raise ValueError("the articles gave no facts")
+            store.write(tmp, rows)
+            counts = store.check(tmp)
+            problems = validate(tmp) if validate else []
+            if problems:
+                raise ValueError("validation failed: " + "; ".join(problems))
+            diff: dict = {}
+            _diff(db_path, rows, diff, warnings)
+            store.swap(tmp, db_path)
     except Exception as exc:  # noqa: BLE001 - any failure keeps the old base; the report says why
         log.warning("fact base build failed: %s", exc)
         tmp.unlink(missing_ok=True)
-        return BuildReport(ok=False, db_path=str(db_path), warnings=warnings, error=str(exc),
+        error = str(exc) or type(exc).__name__
+        if warnings:  # e.g. skipped articles are often why validation failed: say so in the one line shown
+            error += " (warnings: " + "; ".join(warnings) + ")"
+        return BuildReport(ok=False, db_path=str(db_path), warnings=warnings, error=error,
                            seconds=time.perf_counter() - started)
     return BuildReport(
         ok=True, db_path=str(db_path), articles=counts["articles"], sentences=counts["sentences"],

@@ -10,6 +10,7 @@ import sqlite_utils
 
 SCHEMA_VERSION = 1
 TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
+BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
 
 
 def write(path: Path, rows: dict[str, list[dict]]) -> None:
@@ -17,6 +18,14 @@ def write(path: Path, rows: dict[str, list[dict]]) -> None:
     if path.exists():
         path.unlink()
     db = sqlite_utils.Database(path)
+    try:
+        _fill(db, rows)
+    finally:
+        db.close()
+
+
+def _fill(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Create and fill every table of a new fact base, then commit."""
     db["articles"].insert_all(rows["articles"], pk="id")
     db["sentences"].insert_all(rows["sentences"], pk="id", foreign_keys=[("article_id", "articles", "id")])
     db["facts"].insert_all(rows["facts"], pk="id", foreign_keys=[("sentence_id", "sentences", "id")])
@@ -27,7 +36,6 @@ def write(path: Path, rows: dict[str, list[dict]]) -> None:
     db["facts"].create_index(["place"])
     db["facts"].create_index(["sentence_id"])
     db.conn.commit()
-    db.close()
 
 
 def check(path: Path) -> dict[str, int]:
@@ -35,7 +43,7 @@ def check(path: Path) -> dict[str, int]:
     if not path.exists():
         raise ValueError(f"fact base {path} does not exist")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
         try:
             if conn.execute("pragma quick_check").fetchone()[0] != "ok":
                 raise ValueError(f"fact base {path} is corrupt")
@@ -61,8 +69,8 @@ def swap(new: Path, target: Path) -> None:
 
 
 def read_all(path: Path) -> dict[str, list[dict]]:
-    """Every row of every table, for loading into memory."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    """Every row of every table, for loading into memory (waits at most BUSY_SECONDS for a lock)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
     conn.row_factory = sqlite3.Row
     try:
         return {t: [dict(r) for r in conn.execute(f"select * from [{t}]")] for t in TABLES}
