@@ -151,7 +151,7 @@ def load(folder: str | Path = HERE) -> IntentSet:
     for name, examples in [(t.name, t.examples) for t in types] + list(smalltalk.items()):
         for ex in examples:
             if ex.lower() in seen and seen[ex.lower()] != name:
-                raise IntentError(f"example {ex!r} is in both {seen[ex.lower()]} and {name}")
+                raise IntentError(f"smalltalk.yaml: example {ex!r} is in both {seen[ex.lower()]} and {name}")
             seen[ex.lower()] = name
 
     synonyms = tuple(_strings(g, f"vocabulary.yaml: synonyms[{i}]")

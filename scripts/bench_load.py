@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Load test of the Telegram bot against the fake Bot API (tests/fake_bot_api.py) on 127.0.0.1.
+
+  python scripts/bench_load.py                           500 messages from 100 chats, both runs
+  python scripts/bench_load.py --messages 40 --chats 8 --json out.json
+
+The real bot (bot.app.build_app, long polling) answers M messages pushed at once from C private chats,
+once without a rate limiter (raw capacity) and once with AIORateLimiter (Telegram's limits: about 30
+messages per second overall). Figures: messages per second from the first push to the last reply,
+latency p50/p99 from push to the bot's sendMessage reaching the fake server (under the burst that is
+mostly time spent queueing), and the latency of single messages sent one at a time (idle). The engine
+alone answers the same questions first, to show whether it is the bottleneck. The fake server runs
+in this process (threads), so it competes with the bot for the CPU and the GIL: the raw figures are
+a lower bound. Everything is bounded in count and time and stops by itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts._bootstrap import ensure_environment  # noqa: E402
+
+ensure_environment()
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import resource  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from scripts.bench import percentile  # noqa: E402
+from tests.fake_bot_api import FakeBotApi  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
+FALLBACK = ROOT / "tests" / "data" / "bench_questions.txt"
+
+
+class TimedBotApi(FakeBotApi):
+    """The fake Bot API, also noting when each sendMessage arrives and for which chat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replies: list[tuple[float, int]] = []
+        self._replies_lock = threading.Lock()
+
+    def handle(self, method: str, params: dict):
+        arrived = time.perf_counter()
+        result = super().handle(method, params)
+        if method == "sendMessage":
+            with self._replies_lock:
+                self.replies.append((arrived, int(params["chat_id"])))
+        return result
+
+    def reply_count(self, chats: set[int]) -> int:
+        with self._replies_lock:
+            return sum(1 for _, c in self.replies if c in chats)
+
+    def replies_for(self, chats: set[int]) -> list[tuple[float, int]]:
+        with self._replies_lock:
+            return [r for r in self.replies if r[1] in chats]
+
+
+def read_questions(path: str | Path | None = None) -> list[str]:
+    """Question texts: the given file, else ../shared/eval/dev.jsonl, else tests/data/bench_questions.txt."""
+    path = Path(path) if path else (DEV if DEV.exists() else FALLBACK)
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        out.append(json.loads(line)["q"] if line.startswith("{") else line.split("\t")[-1])
+    return out
+
+
+def plan(questions: list[str], messages: int, chats: int, first_chat: int) -> list[tuple[int, str]]:
+    """(chat id, question) for each message: chats take turns, each walking the questions."""
+    return [(first_chat + k % chats, questions[(k * 7 + k // chats) % len(questions)]) for k in range(messages)]
+
+
+def engine_throughput(engine, messages: list[tuple[int, str]]) -> dict:
+    """The engine alone on the same questions (same sessions): questions per second and mean ms."""
+    for chat, q in messages[:20]:  # warm
+        engine.ask(q, session=f"warm{chat}")
+    started = time.perf_counter()
+    for chat, q in messages:
+        engine.ask(q, session=f"engine{chat}")
+    seconds = time.perf_counter() - started
+    return {"questions": len(messages), "seconds": round(seconds, 4),
+            "questions_per_s": round(len(messages) / seconds, 1), "mean_ms": round(seconds / len(messages) * 1000, 3)}
+
+
+async def _wait(api: TimedBotApi, chats: set[int], count: int, deadline: float) -> bool:
+    while time.perf_counter() < deadline:
+        if api.reply_count(chats) >= count:
+            return True
+        await asyncio.sleep(0.005)
+    return False
+
+
+async def bot_run(engine, messages: list[tuple[int, str]], *, rate_limit: bool, idle: int, workdir: Path,
+                  timeout: float) -> dict:
+    """One run of the bot against a fresh fake Bot API: idle round trips, then the burst."""
+    from bot.app import build_app
+    from bot.config import Settings
+
+    label = "rate_limited" if rate_limit else "raw"
+    with TimedBotApi() as api:
+        settings = Settings(token="123:TEST", base_url=api.base_url, question_log=str(workdir / f"questions-{label}.db"),
+                            reload_seconds=3600)
+        app = build_app(settings, engine, rate_limit=rate_limit)
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                return await _measure(api, messages, idle=idle, timeout=timeout, label=label)
+            finally:
+                await app.updater.stop()
+                await app.stop()
+
+
+async def _measure(api: TimedBotApi, messages: list[tuple[int, str]], *, idle: int, timeout: float,
+                   label: str) -> dict:
+    idle_ms = []
+    idle_chat = {1}
+    for k in range(idle):  # one message at a time: the bot's own round trip (also warms the connections)
+        pushed = time.perf_counter()
+        api.message(1, messages[k % len(messages)][1])
+        if not await _wait(api, idle_chat, k + 1, pushed + 10):
+            break
+        idle_ms.append((api.replies_for(idle_chat)[k][0] - pushed) * 1000)
+    chats = {c for c, _ in messages}
+    pushes: dict[int, list[float]] = {}
+    started = time.perf_counter()
+    for chat, question in messages:
+        pushes.setdefault(chat, []).append(time.perf_counter())
+        api.message(chat, question)
+    complete = await _wait(api, chats, len(messages), started + timeout)
+    replies = api.replies_for(chats)
+    latencies = []
+    seen: dict[int, int] = {}
+    for arrived, chat in replies:  # a chat's replies come in the order of its messages
+        n = seen.get(chat, 0)
+        seen[chat] = n + 1
+        if n < len(pushes.get(chat, ())):
+            latencies.append((arrived - pushes[chat][n]) * 1000)
+    last = max((t for t, _ in replies), default=started)
+    seconds = max(last - started, 1e-9)
+    print(f"[load] {label}: {len(replies)}/{len(messages)} replies in {seconds:.2f}s", file=sys.stderr)
+    out = {"messages": len(messages), "chats": len(chats), "replied": len(replies), "complete": complete,
+           "seconds": round(seconds, 3), "messages_per_s": round(len(replies) / seconds, 1)}
+    if latencies:
+        out.update(p50_ms=round(percentile(latencies, 50), 1), p99_ms=round(percentile(latencies, 99), 1),
+                   max_ms=round(max(latencies), 1))
+    if idle_ms:
+        out["idle_p50_ms"] = round(percentile(idle_ms, 50), 1)
+        out["idle_messages"] = len(idle_ms)
+    return out
+
+
+def run(db: str | Path | None = None, messages: int = 500, chats: int = 100, idle: int = 20,
+        questions_file: str | Path | None = None, modes: tuple[str, ...] = ("raw", "rate_limited"),
+        timeout: float | None = None) -> dict:
+    """The whole load test; returns the figures (see the module docstring)."""
+    from engine import Engine
+    from engine.core import build
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    questions = read_questions(questions_file)
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        workdir = Path(tmp)
+        if db is None:
+            db = workdir / "facts.db"
+            report = build(ROOT / "kb" / "articles", db)
+            if not report.ok:
+                raise RuntimeError(report.summary())
+        engine = Engine(db)
+        burst = plan(questions, messages, chats, first_chat=1000)
+        result: dict = {"messages": messages, "chats": chats, "engine": engine_throughput(engine, burst)}
+        for mode in modes:
+            limit = timeout or (20 + messages / (25 if mode == "rate_limited" else 50))
+            result[mode] = asyncio.run(bot_run(engine, burst, rate_limit=mode == "rate_limited", idle=idle,
+                                               workdir=workdir, timeout=limit))
+    result["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def describe(result: dict) -> str:
+    """The figures as lines of text."""
+    eng = result["engine"]
+    lines = [f"Telegram load test: {result['messages']} messages from {result['chats']} chats pushed at once to the "
+             "fake Bot API on 127.0.0.1",
+             f"  engine alone, same questions: {eng['questions_per_s']:.0f} questions/s ({eng['mean_ms']:.2f} ms each)"]
+    names = {"raw": "bot, no rate limiter (raw capacity)",
+             "rate_limited": "bot with AIORateLimiter (30 msg/s once its first 30 have gone out at once)"}
+    for mode, name in names.items():
+        r = result.get(mode)
+        if not r:
+            continue
+        done = "" if r["complete"] else f"  INCOMPLETE: {r['replied']}/{r['messages']} replies before the time limit"
+        lines.append(f"  {name}: {r['messages_per_s']:.1f} messages/s, latency p50 {r.get('p50_ms', 0):.0f} ms, "
+                     f"p99 {r.get('p99_ms', 0):.0f} ms under the burst; one message at a time "
+                     f"{r.get('idle_p50_ms', 0):.0f} ms{done}")
+    if result.get("raw") and eng["questions_per_s"] > 3 * result["raw"]["messages_per_s"]:
+        share = result["raw"]["messages_per_s"] / eng["questions_per_s"] * 100
+        lines.append(f"  the engine is not the bottleneck: it needs ~{share:.0f}% of the time the bot spends per "
+                     "message (the rest is Telegram plumbing: polling, handlers, HTTP, question log)")
+    lines.append(f"  peak RSS of this bot process: {result['rss_mb']:.0f} MB")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=500, help="messages in the burst (default 500)")
+    ap.add_argument("--chats", type=int, default=100, help="distinct private chats sending them (default 100)")
+    ap.add_argument("--idle", type=int, default=20, help="single messages sent one at a time first (default 20)")
+    ap.add_argument("--db", help="fact base to serve (default: build the shipped articles into a temp dir)")
+    ap.add_argument("--questions", help="questions file (default ../shared/eval/dev.jsonl or tests/data/bench_questions.txt)")
+    ap.add_argument("--mode", choices=("both", "raw", "rate_limited"), default="both", help="which runs (default both)")
+    ap.add_argument("--timeout", type=float, help="seconds each run may take (default from the message count)")
+    ap.add_argument("--json", help="also write the figures as JSON to this file")
+    args = ap.parse_args(argv)
+    if args.messages < 1 or args.chats < 1 or args.messages > 100_000:
+        ap.error("--messages must be 1..100000 and --chats at least 1")
+    modes = ("raw", "rate_limited") if args.mode == "both" else (args.mode,)
+    result = run(args.db, min(args.messages, 100_000), args.chats, args.idle, args.questions, modes, args.timeout)
+    print(describe(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
