@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.query import Concept, Query
-from kb.numbers import DATE_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.numbers import DATE_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 
 MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
@@ -126,7 +126,7 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
         return fact.unit_class == wanted
     if qtype == "rate":
         return fact.unit_class == "percent"
-    return fact.unit_class not in ("duration", "name", "")
+    return fact.unit_class not in ("duration", "name", "phone", "")  # those only when asked for
 
 
 def _year_ok(fact_year: int | None, since: bool, q: Query, article_year: int | None) -> bool:
@@ -178,6 +178,8 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
     text = s.text
     if q.qtype == "weekday":
         found = [(m.start(), m.end(), m.group(0)) for m in WEEKDAY_RE.finditer(text)]
+    elif q.wants_time:  # 几点到几点: times of day
+        found = [(m.start(), m.end(), m.group(0)) for m in TIME_RE.finditer(text)]
     else:
         found = [(m.start(), m.end(), m.group(0)) for m in DATE_RE.finditer(text) if m.group("day")]
         if q.wants_year_only or not found:

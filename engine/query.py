@@ -35,6 +35,7 @@ class Concept:
 
 
 _ASPECT = set("了过着")
+_BASELINE = re.compile(r"(?:较|比|同比|相比)$")
 _ASK_AMOUNT = re.compile(r"多少|几")
 PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
 _EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
@@ -108,6 +109,7 @@ class Query:
     followup: bool = False
     wants_year_only: bool = False
     since: bool = False  # the year is a starting point: 2016年以来
+    wants_time: bool = False  # a time of day: 几点到几点
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -214,7 +216,8 @@ class QueryParser:
         text = self.typos.fix(text)
         places, rest = self._places_zh(text)
         unknown = None if places else self._unknown_place(rest)
-        year_m = _YEAR.search(rest)
+        year_m = next((m for m in _YEAR.finditer(rest) if not _BASELINE.search(rest[max(0, m.start() - 3) : m.start()])),
+                      None)  # 比2019年增长了多少: 2019 is what the figure is compared with, not its year
         year = int(year_m.group(1)) if year_m else None
         since = bool(year_m and year_m.group(2))
         if year_m:
@@ -238,12 +241,16 @@ class QueryParser:
         concepts = mark_head(self._concepts(self._words_zh(body)), text)
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
+        wants_time = bool(re.search(r"几点|几时|什么时间段|营业时间", text))
         followup = bool(re.search(r"呢[?？]?$", text)) or text.startswith("那") or (
             not typed and not concepts and bool(places or year or title))
         if talk and not places and not year:
             return Query(text, smalltalk=talk)
+        if unit is None and not followup:  # a concept that says the unit (投诉电化 repaired to 电话: a phone)
+            unit = next((cls for c in concepts for cls, words in self.intents.implied_units.items()
+                         if any(m in words for m in c.members)), None)
         return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
-                     followup=followup, wants_year_only=wants_year, body=body, since=since)
+                     followup=followup, wants_year_only=wants_year, body=body, since=since, wants_time=wants_time)
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []
@@ -300,6 +307,9 @@ class QueryParser:
             token = token.strip()
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
                 continue
+            if token not in self.synonym_of and not self.index.containing(token):
+                # a word no article holds that sounds just like a known one is an IME slip (投诉电化 -> 电话)
+                token = self.typos.sounds_like(token) or token
             words.append(self.synonym_of.get(token, (token,)))
         return words
 
@@ -343,13 +353,16 @@ class QueryParser:
         if talk and not places:
             return Query(text, "en", smalltalk=talk)
         q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
-                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)))
+                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
+                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)))
         return replace(q, extra={"unmatched": leftovers})
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
         """The kind of figure an English question wants, read from the words after how many/much."""
         if qtype == "rate" or re.search(r"percent|percentage|rate\b|proportion|share", low):
             return "percent"
+        if re.search(r"hotline|phone|telephone|number to call", low):
+            return "phone"
         if re.search(r"\bhow (?:large|big)\b|\barea\b|square", low):
             return "area"
         if re.search(r"\bhow long\b|kilomet|\bkm\b", low):

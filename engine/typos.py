@@ -46,3 +46,8 @@ class TypoFixer:
                 if term and term != sub:
                     return s[:i] + term + self._fix_run(s[j:])
         return s
+
+    def sounds_like(self, word: str) -> str | None:
+        """The known term that sounds exactly like `word` (电化 -> 电话), if another one does."""
+        term = self.by_sound.get(key(word)) if 2 <= len(word) <= 6 else None
+        return term if term != word else None

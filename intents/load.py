@@ -10,7 +10,8 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 FILES = ("question_types.yaml", "smalltalk.yaml", "vocabulary.yaml", "english.yaml", "replies.yaml")
-UNIT_CLASSES = {"person", "household", "count", "money", "percent", "area", "length", "weight", "power", "duration"}
+UNIT_CLASSES = {"person", "household", "count", "money", "percent", "area", "length", "weight", "power", "duration",
+                "phone"}
 REPLY_KEYS = {"fact", "text", "compare", "compare_line", "not_found", "unknown_place", "wrong_year", "suggest",
               "empty", "too_long", "unreadable", "greeting", "help", "thanks", "goodbye", "out_of_scope"}
 # placeholders the engine fills in each formatted template (any other one would fail at answer time)

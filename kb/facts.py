@@ -1,12 +1,12 @@
 """Facts: every figure in a sentence with its clause, metric phrase, year and unit class, and every
-person's name (unit class "name": the title before it is the metric)."""
+person's name (unit class "name": the title before it is the metric) and telephone number ("phone")."""
 
 from __future__ import annotations
 
 import re
 
 from kb.names import names
-from kb.numbers import RELATIVE_YEAR, figures, years
+from kb.numbers import RELATIVE_YEAR, figures, phones, years
 from kb.split import clause_at, clause_spans
 
 _LEAD = re.compile(r"^(?:其中|同时|此外|另外|目前|截至目前|共计|累计|共|先后|全市|全县|该县|该市|我市|我县|并|还|已|已经|将|为|有)+")
@@ -86,6 +86,12 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
                 "end": fig.end,
             }
         )
+    for m in phones(sentence):
+        start, end = m.span("number")
+        span = clause_at(sentence, start)
+        rows.append({"value": m.group("number"), "amount": 0.0, "unit": "", "unit_class": "phone",
+                     "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": None,
+                     "since": False, "start": start, "end": end})
     for start, end, name in names(sentence):
         span = clause_at(sentence, start)
         year, _ = year_of(sentence, span, article_year, start)

@@ -33,6 +33,9 @@ DATE_RE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})年|(?P<rel>去年|今年|前年|明年))?(?P<month>1[0-2]|0?[1-9])月"
     r"(?:(?P<day>[12]\d|3[01]|0?[1-9])日(?:[至到-](?:(?P<month2>1[0-2]|0?[1-9])月)?(?P<day2>[12]\d|3[01]|0?[1-9])日)?)?"
 )
+TIME_RE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])[:：][0-5]\d(?:\s*[至到~—-]\s*(?:[01]?\d|2[0-4])[:：][0-5]\d)?")
+# a telephone number: 5 to 12 digits (an area code with a dash allowed) shortly after 电话/热线
+PHONE_RE = re.compile(r"(?:电话|热线|号码)[^\d，。；,;]{0,6}?(?P<number>(?:0\d{2,3}-)?\d{5,12})(?!\d)")
 WEEKDAY_RE = re.compile(r"(?:每)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
 WEEKDAY_EN = {"一": "Monday", "二": "Tuesday", "三": "Wednesday", "四": "Thursday", "五": "Friday",
               "六": "Saturday", "日": "Sunday", "天": "Sunday"}
@@ -92,3 +95,8 @@ def dates(text: str) -> list[re.Match]:
 def weekdays(text: str) -> list[re.Match]:
     """周五, 每周五, 星期四 ..."""
     return list(WEEKDAY_RE.finditer(text))
+
+
+def phones(text: str) -> list[re.Match]:
+    """Telephone numbers named as such: 监督投诉电话63300059, 热线12345."""
+    return list(PHONE_RE.finditer(text))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _SENTENCE_END = re.compile(r"(?<=[。！？!?；;…])(?![”’」』)）])|(?<=[。！？!?][”’」』])|(?=•)|(?=▲)")
-_CLAUSE_SEP = re.compile(r"[，,：:；;。！？!?]")
+_CLAUSE_SEP = re.compile(r"[，,：；;。！？!?]|(?<!\d):(?!\d)")  # not the colon of a time (9:00)
 
 
 def sentences(paragraph: str) -> list[str]:

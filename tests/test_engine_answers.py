@@ -99,3 +99,35 @@ def test_bad_input_gets_a_clear_reply(engine, text):
 def test_smalltalk(engine):
     assert engine.ask("你好").intent == "greeting"
     assert engine.ask("help").lang == "en"
+
+
+def test_hotlines_and_opening_hours(engine):
+    hotline = engine.ask("储备肉投放的监督投诉电话是多少")
+    assert hotline.found and hotline.value == "63300059"
+    assert engine.ask("储备肉质量价格投诉电化是多少").value == "12315"  # IME slip: 电化 sounds like 电话
+    assert engine.ask("What is the complaint hotline for Luoyang's reserve pork?").value == "63300059"
+    hours = engine.ask("储备肉每天几点到几点卖")
+    assert hours.found and "9:00至18:00" in hours.text
+    assert "63300059" not in engine.ask("洛阳储备肉投放多少天").text  # a phone number is no count
+
+
+def test_year_compared_with_is_not_the_year_asked(engine):
+    ans = engine.ask("沁县贫困户外出务工人数比2019年增长了多少")
+    assert ans.found and ans.value == "20.96%"
+
+
+def test_which_ones_asks_for_the_items(engine):
+    ans = engine.ask("这次投放的储备肉都有啥品种")
+    assert ans.found and "冻前腿瘦肉" in ans.text and ans.intent == "list"
+
+
+def test_since_years_and_figure_years(engine):
+    assert engine.ask("汝阳从2016年以来总共投了多少扶贫资金").value == "24.6亿元"
+    assert engine.ask("汝阳2016年投了多少扶贫资金").value == "3.1亿元"  # not the since-2016 total
+    assert engine.ask("沁县建档立卡贫困人口2014年人均纯收入多少").value == "1907元"
+
+
+def test_names_split_by_the_tagger_and_titles_by_place(engine):
+    assert engine.ask("沁阳市委书记叫啥名字").value == "卢希望"
+    assert engine.ask("沁县县委书记是谁", session="t1").value == "卢展明"
+    assert engine.ask("那沁阳呢", session="t1").value == "卢希望"  # 县委书记 of a 市 is its 市委书记

@@ -35,3 +35,13 @@ def test_list_items_with_figures_get_their_own_span():
 def test_relative_year_read_against_the_article_year():
     (row,) = [r for r in extract("这两条路去年12月15日竣工，总投资4000多万元。", article_year=2020)]
     assert row["value"] == "4000多万元" and row["year"] == 2019
+
+
+def test_phone_numbers_and_baseline_years():
+    rows = extract("可拨打洛阳市政府储备肉投放工作监督投诉电话63300059，质量投诉电话12315", 2020)
+    assert [(r["value"], r["unit_class"]) for r in rows if r["unit_class"] == "phone"] == [
+        ("63300059", "phone"), ("12315", "phone")]
+    grown = extract("贫困户外出务工8893人，较2019年增长20.96%", 2021)
+    assert all(r["year"] is None for r in grown)  # 2019 is the baseline, not the figures' year
+    trend = extract("人均纯收入由2014年的1907元增加到2020年的10118元", 2021)
+    assert [(r["value"], r["year"]) for r in trend] == [("1907元", 2014), ("10118元", 2020)]
