@@ -100,6 +100,7 @@ LITERAL = 0.3  # weight of the question's own wording found in the clause (县�
 
 
 FROM_PENALTY = 0.3
+_ITEM_SEP = re.compile(r"、|和|及")
 _FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 
@@ -222,6 +223,10 @@ def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
             share = 0.5 * share + (0.6 if re.search(r"门店|超市|商场|地点|地址|位于|投放点", clause) else 0.0)
         if q.qtype in ("where", "list") and clause.count("、") >= 1:
             share += 0.3 + 0.05 * min(clause.count("、"), 4)
+            items = [i for i in _ITEM_SEP.split(clause) if i]
+            if q.list_size and len(items) == q.list_size:
+                share += 0.4  # 哪六个 and a list of six
+            share += 0.2 * sum(any(m in i for c in q.concepts for m in c.members) for i in items) / len(items)
         if len(clause) < 6:
             share -= 0.2
         hits.append(Hit(s, clause, clause, cov + 0.4 * share, cov))

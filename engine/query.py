@@ -6,6 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 
+import cn2an
 import jieba
 from rapidfuzz import fuzz, process
 
@@ -36,6 +37,16 @@ class Concept:
 
 _ASPECT = set("了过着")
 _BASELINE = re.compile(r"(?:较|比|同比|相比)$")
+_WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
+
+
+def _numeral(text: str) -> int | None:
+    """六 -> 6, 十二 -> 12, 3 -> 3; None for 几 or anything unreadable."""
+    try:
+        value = cn2an.cn2an(text.replace("两", "二"), "smart")
+    except (ValueError, KeyError, TypeError):
+        return None
+    return int(value) if value and value == int(value) else None
 _ASK_AMOUNT = re.compile(r"多少|几")
 PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
 _EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
@@ -110,6 +121,7 @@ class Query:
     wants_year_only: bool = False
     since: bool = False  # the year is a starting point: 2016年以来
     wants_time: bool = False  # a time of day: 几点到几点
+    list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -223,6 +235,10 @@ class QueryParser:
         if year_m:
             rest = rest.replace(year_m.group(0), " ")
         qtype, typed = self._qtype(text, english=False)
+        which_n = _WHICH_N.search(text)
+        if which_n and qtype in ("what", "how_many"):
+            qtype, typed = "list", True  # 六个体系是哪六个: the items, not their number
+        list_size = _numeral(which_n.group(1)) if which_n else None
         if len(places) >= 2 and _COMPARE.search(text):
             qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)
@@ -250,7 +266,8 @@ class QueryParser:
             unit = next((cls for c in concepts for cls, words in self.intents.implied_units.items()
                          if any(m in words for m in c.members)), None)
         return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
-                     followup=followup, wants_year_only=wants_year, body=body, since=since, wants_time=wants_time)
+                     followup=followup, wants_year_only=wants_year, body=body, since=since, wants_time=wants_time,
+                     list_size=list_size)
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []

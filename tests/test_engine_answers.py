@@ -119,6 +119,8 @@ def test_year_compared_with_is_not_the_year_asked(engine):
 def test_which_ones_asks_for_the_items(engine):
     ans = engine.ask("这次投放的储备肉都有啥品种")
     assert ans.found and "冻前腿瘦肉" in ans.text and ans.intent == "list"
+    six = engine.ask("沁阳市消费扶贫的六个体系是哪六个")  # the list of six, not the clause naming it
+    assert six.intent == "list" and "精准帮扶体系" in six.text and "社会购销体系" in six.text
 
 
 def test_since_years_and_figure_years(engine):
