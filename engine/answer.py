@@ -142,6 +142,8 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
     """Sentences about the question's place that hold enough of its concepts, best first."""
     if q.place:
         pool = index.by_place.get(q.place, [])
+        if q.place_kind:  # 沁县哪个村: its towns' and villages' sentences answer too
+            pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in index.descendants(q.place))))
     else:
         ids: set[int] = set()
         for c in q.concepts:
@@ -233,6 +235,39 @@ def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
     return hits
 
 
+_NAME_BOUNDARY = set("乡镇县市区村的到在了和与及是为从向对把被省年月日个")
+_GENERIC_PLACE = re.compile(r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了])$")
+
+
+def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
+    """哪个村/哪个县: names of that kind in the sentence (or, when it says 该村, in the one before): known
+    places first, else a two- or three-character name before the kind; not those the question names;
+    nearest the question's words first."""
+    kind = q.place_kind or ""
+    text, hits = s.text, []
+    sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
+    for source, own in sources:
+        found: list[tuple[int, int, str, bool]] = []
+        for m in index.place_re.finditer(source):
+            name = index.alias_to_place[m.group(0)]
+            if name.endswith(kind):
+                found.append((m.start(), m.end(), name, True))
+        for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){kind}", source):
+            if any(a < m.end() and m.start() < b for a, b, _, _ in found):
+                continue
+            stem = m.group(1)
+            if len(stem) == 3 and stem[0] in _NAME_BOUNDARY:  # 牛寺乡王泉村, 城郊的段柳村: the name starts after
+                stem = stem[1:]
+            found.append((m.end() - len(stem) - 1, m.end(), stem + kind, False))
+        for start, end, name, known in found:
+            if (not known and _GENERIC_PLACE.search(name[:-1])) or name in q.places or name[:-1] in q.text:
+                continue
+            near = _closeness(s, start, end, q.concepts) if own else 0.5
+            clause = next((text[a:b] for a, b in clause_spans(text) if a <= start < b), text) if own else text
+            hits.append(Hit(s, name, clause, cov + 0.4 * near + (0.1 if known else 0.0), cov))
+    return hits
+
+
 def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
     """Answer candidates for a question, best first (empty when nothing fits)."""
     hits: list[Hit] = []
@@ -243,6 +278,8 @@ def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
             hits += _date_hits(q, s, cov)
         elif q.qtype == "who":
             hits += _who_hits(q, s, cov, index)
+        elif q.place_kind:
+            hits += _place_name_hits(q, s, cov, index)
         else:
             hits += _clause_hits(q, s, cov)
     if q.year is not None and q.qtype not in ("how_many", "rate"):

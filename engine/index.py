@@ -129,6 +129,14 @@ class KnowledgeIndex:
         df = len(set().union(*(self.containing(m) for m in members)))
         return math.log((self.n + 1) / (df + 1)) + 1.0
 
+    def descendants(self, name: str) -> list[str]:
+        """Places under `name` in the hierarchy (its districts, towns...), nearest first."""
+        out, frontier = [], [name]
+        while frontier:
+            frontier = [p.name for p in self.places.values() if p.parent in frontier and p.name not in out]
+            out += frontier
+        return out
+
     def article_title(self, article_id: int) -> str:
         return self.articles[article_id]["title"]
 

@@ -37,6 +37,7 @@ class Concept:
 
 _ASPECT = set("了过着")
 _BASELINE = re.compile(r"(?:较|比|同比|相比)$")
+_WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
 
@@ -122,6 +123,7 @@ class Query:
     since: bool = False  # the year is a starting point: 2016年以来
     wants_time: bool = False  # a time of day: 几点到几点
     list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
+    place_kind: str | None = None  # 村/县/乡/镇…: the question asks which one (哪个村)
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     extra: dict = field(default_factory=dict, compare=False)
 
@@ -239,6 +241,9 @@ class QueryParser:
         if which_n and qtype in ("what", "how_many"):
             qtype, typed = "list", True  # 六个体系是哪六个: the items, not their number
         list_size = _numeral(which_n.group(1)) if which_n else None
+        which_place = _WHICH_PLACE.search(text)
+        if which_place and qtype in ("what", "where", "list", "how_many"):
+            qtype, typed = "where", True  # 搬到了哪个村: a place's name
         if len(places) >= 2 and _COMPARE.search(text):
             qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)
@@ -254,6 +259,8 @@ class QueryParser:
             for cue in qt.cues:
                 if not cue.isascii() and len(cue) >= 2:
                     body = body.replace(cue, " ")
+        if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind)
+            body = body.replace(which_place.group(0), " ")
         concepts = mark_head(self._concepts(self._words_zh(body)), text)
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
@@ -267,7 +274,7 @@ class QueryParser:
                          if any(m in words for m in c.members)), None)
         return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
                      followup=followup, wants_year_only=wants_year, body=body, since=since, wants_time=wants_time,
-                     list_size=list_size)
+                     list_size=list_size, place_kind=which_place.group(1) if which_place else None)
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []

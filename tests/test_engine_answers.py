@@ -133,3 +133,10 @@ def test_names_split_by_the_tagger_and_titles_by_place(engine):
     assert engine.ask("沁阳市委书记叫啥名字").value == "卢希望"
     assert engine.ask("沁县县委书记是谁", session="t1").value == "卢展明"
     assert engine.ask("那沁阳呢", session="t1").value == "卢希望"  # 县委书记 of a 市 is its 市委书记
+
+
+def test_which_place_questions_name_a_place(engine):
+    moved = engine.ask("王泉村整村搬到了哪个村")
+    assert moved.found and moved.value == "段柳村"  # not 王泉村, which the question names
+    assert engine.ask("周口2017年哪个县先脱贫摘帽").value == "沈丘县"  # a known county, not 年沈丘县
+    assert engine.ask("沁县哪个村的党支部2019年被评为全省标杆党组织").value == "石板上村"  # under a town of 沁县
