@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.query import Concept, Query
+from engine.query import FILLER_WEIGHT, Concept, Query
 from kb.numbers import DATE_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 
@@ -44,6 +44,11 @@ CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
 UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
 
 
+def _weight(c: Concept) -> float:
+    """A concept's weight; the head (what the question asks about) counts double."""
+    return c.weight * (2 if c.head else 1)
+
+
 def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
     """Weighted share of the concepts the sentence holds (partly, when only its predecessor does)."""
     total = sum(c.weight for c in concepts)
@@ -75,7 +80,7 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
     folded text (quotes do not part 驻村“第一书记”) and not counting other figures in between
     (贫困人口13759户54026人: both figures are the 贫困人口's). The question's head concept counts double."""
     text = sentence.text
-    total = sum(c.weight * (2 if c.head else 1) for c in concepts) or 1.0
+    total = sum(_weight(c) for c in concepts) or 1.0
     lead, span = fold(text[:start]), fold(text[start:end])
     n_start, n_end = len(lead), len(lead) + len(span)
     norm = sentence.norm
@@ -92,7 +97,7 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
                     d = 0
                 best = d if best is None else min(best, d)
         if best is not None:
-            score += c.weight * (2 if c.head else 1) / (1 + best / 3)
+            score += _weight(c) / (1 + best / 3)
     return score / total
 
 
@@ -105,17 +110,25 @@ _FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the 
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 
 
-def literal_overlap(body: str, clause: str) -> float:
-    """Share of the question body's character pairs that occur in the (folded) clause (0..1)."""
-    pairs = {body[i : i + 2] for i in range(len(body) - 1)}
+def literal_overlap(body: str, clause: str, concepts: tuple[Concept, ...] = ()) -> float:
+    """How much of the question's own wording the (folded) clause repeats (0..1): the share of the body's
+    character pairs that occur in it, leaving out pairs inside a concept's word (the concepts are scored
+    already), plus a part for each concept the clause names with the very word the question used (贫困人口
+    rather than its synonym 贫困群众)."""
     clause = fold(clause)
-    return sum(p in clause for p in pairs) / len(pairs) if pairs else 0.0
+    spans = [(m.start(), m.end()) for c in concepts for w in c.members for m in re.finditer(re.escape(w), body)]
+    pairs = {body[i : i + 2] for i in range(len(body) - 1)
+             if not any(a <= i and i + 2 <= b for a, b in spans)}
+    share = sum(p in clause for p in pairs) / len(pairs) if pairs else 0.0
+    own = [w for c in concepts for w in c.members if w in body and len(c.members) > 1]
+    exact = sum(w in clause for w in own) / len(own) if own else 0.0
+    return (share + exact) / 2 if own else share
 
 
 def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
     """Weighted share of the concepts (the head double) the clause holds."""
-    total = sum(c.weight * (2 if c.head else 1) for c in concepts) or 1.0
-    return sum(c.weight * (2 if c.head else 1) for c in concepts if any(m in clause for m in c.members)) / total
+    total = sum(_weight(c) for c in concepts) or 1.0
+    return sum(_weight(c) for c in concepts if any(m in clause for m in c.members)) / total
 
 
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
@@ -169,7 +182,7 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         near = _closeness(s, f.start, f.end, q.concepts)
         in_clause = _clause_share(f.clause, q.concepts)
         bonus = 0.15 if q.year and f.year == q.year else 0.0
-        literal = LITERAL * literal_overlap(q.body, f.clause)
+        literal = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
         if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
             literal -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
         hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus + literal, cov, f, f.year))
@@ -216,8 +229,12 @@ def _who_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[
 
 
 def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+    """Clauses as answers (what, where, list); the sentence must hold what is asked (the head concept)
+    itself, not only in its context."""
     text = s.text
     hits = []
+    if any(c.head and not any(m in s.norm for m in c.members) for c in q.concepts):
+        return hits
     for a, b in clause_spans(text):
         clause = text[a:b]
         share = _clause_share(clause, q.concepts)
@@ -268,8 +285,17 @@ def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -
     return hits
 
 
+def unknown_words(q: Query, index: KnowledgeIndex) -> list[str]:
+    """Words of the question that no article holds anywhere (fillers aside): 大学, 许昌."""
+    return [c.members[0] for c in q.concepts
+            if c.weight > FILLER_WEIGHT and not any(index.containing(m) for m in c.members)]
+
+
 def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
-    """Answer candidates for a question, best first (empty when nothing fits)."""
+    """Answer candidates for a question, best first (empty when nothing fits, and when the question asks
+    about something no article mentions at all: a wrong figure is worse than an honest "I don't know")."""
+    if unknown_words(q, index):
+        return []
     hits: list[Hit] = []
     for s, cov in candidates(q, index):
         if q.qtype in ("how_many", "rate") or (q.qtype in ("what", "compare") and q.unit_class):

@@ -17,7 +17,7 @@ from intents import IntentSet
 from kb.sounds import key
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
-_NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城乡镇村]")
+_NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -32,11 +32,16 @@ class Concept:
     members: tuple[str, ...]
     weight: float
     unit: str | None = None  # a figure of this class stands for the concept (面积 <- 1320平方公里)
-    head: bool = False  # what the question counts: 多少蔬菜, 增收多少 (weighs double near the figure)
+    head: bool = False  # what the question asks about: 多少蔬菜, 增收多少 (weighs double near the figure)
 
 
 _ASPECT = set("了过着")
 _BASELINE = re.compile(r"(?:较|比|同比|相比)$")
+_MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类"
+_ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
+_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是])"
+_PERSON_NOUN = re.compile(rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众){_PHRASE_END}")
+_HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
@@ -179,6 +184,8 @@ class QueryParser:
         for term, _df in sorted(self.index.terms.items(), key=lambda td: -td[1]):
             if 2 <= len(term) <= 4:
                 out.setdefault(key(term).replace(" ", ""), term)
+            if 3 <= len(term) <= 5 and term[-1] in "村乡镇县市区":  # Wangquan (village) -> 王泉村
+                out.setdefault(key(term[:-1]).replace(" ", ""), term)
         return out
 
     # ---- pieces shared by both languages -----------------------------------------------------
@@ -217,12 +224,14 @@ class QueryParser:
         return tuple(out)
 
     def _filler(self, members: tuple[str, ...]) -> bool:
-        """A word no article holds that is only a verb form or leftovers of particles (投了, 区有): it
+        """A word no article holds that is only a verb form or holds a particle (投了, 区有, 前要): it
         should not block an answer the way an unknown topic (大学) does."""
         word = members[0]
         if len(members) > 1 or any(self.index.containing(m) for m in members):
             return False
-        return word[-1] in _ASPECT or all(ch in self._stop_chars for ch in word)
+        if word[-1] in "省市县区乡镇":  # 新乡市: a place the articles lack, not filler
+            return False
+        return word[-1] in _ASPECT or any(ch in self._stop_chars for ch in word)
 
     # ---- Chinese -----------------------------------------------------------------------------
     def _parse_chinese(self, text: str) -> Query:
@@ -250,7 +259,7 @@ class QueryParser:
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
         unit = self._unit_zh(text, qtype)
-        body = rest
+        body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
             body = body.replace(title, " ")
             if title[0] in "省市县区":
@@ -298,6 +307,13 @@ class QueryParser:
         end of the question (its head: 纯收入标准是多少 asks for money, though 人口 comes earlier)."""
         if qtype == "rate":
             return "percent"
+        ask = _ASK_AMOUNT.search(text)
+        if ask:  # 多少个村医, 几个贫困户: a noun of people or households ends the phrase, whatever the measure
+            after = text[ask.end() :]
+            if _HOUSEHOLD_NOUN.match(after):
+                return "household"
+            if _PERSON_NOUN.match(after):
+                return "person"
         for cls, words in self.intents.measure_words.items():
             for w in sorted(words, key=len, reverse=True):
                 if re.search(rf"(?:多少|几)(?:个)?{re.escape(w)}", text):
@@ -329,6 +345,9 @@ class QueryParser:
                 body = body.replace(w, " ")
         for token in jieba.lcut(body):
             token = token.strip()
+            if len(token) == 1 and token in self.synonym_of and token not in self.intents.stopwords:
+                words.append(self.synonym_of[token])  # 卖 is one of 销售's words
+                continue
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
                 continue
             if token not in self.synonym_of and not self.index.containing(token):
@@ -351,6 +370,7 @@ class QueryParser:
         places += [p for p in zh_places if p not in places]
         year_m = _YEAR.search(low)
         year = int(year_m.group(1)) if year_m else None
+        since = bool(year_m and re.search(rf"\b(?:since|from) {year}\b", low))
         qtype, typed = self._qtype(text, english=True)
         unit = self._unit_en(low, qtype)
         words: list[tuple[str, ...]] = []
@@ -378,7 +398,7 @@ class QueryParser:
             return Query(text, "en", smalltalk=talk)
         q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
                   followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
-                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)))
+                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since)
         return replace(q, extra={"unmatched": leftovers})
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
