@@ -33,11 +33,17 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
-# the question sets: the shared dev set (when ../shared is there) and the project's two held-out sets
-EVAL_SETS := $(wildcard ../shared/eval/dev.jsonl) tests/data/heldout.jsonl tests/data/heldout2.jsonl
+# the question sets: the shared dev set (when ../shared is there) and the project's held-out sets
+EVAL_SETS := $(wildcard ../shared/eval/dev.jsonl) $(wildcard tests/data/heldout*.jsonl)
+# and unseen articles: two articles the engine was never tuned on, added to the shipped ones in a separate base
+UNSEEN := var/unseen
 eval: $(STAMP) kb/facts.db
 	@for f in $(EVAL_SETS); do printf '%-28s ' $$f; \
 	  $(BIN)/python tests/data/score.py --quiet --cases $$f -- $(BIN)/python scripts/ask.py --jsonl | tail -n 1; done
+	@rm -rf $(UNSEEN) && mkdir -p $(UNSEEN)/articles && cp kb/articles/* tests/data/unseen/articles/*.txt $(UNSEEN)/articles/
+	@$(BIN)/python scripts/build_kb.py --articles $(UNSEEN)/articles --db $(UNSEEN)/facts.db > /dev/null
+	@printf '%-28s ' tests/data/unseen; $(BIN)/python tests/data/score.py --quiet --cases tests/data/unseen/questions.jsonl \
+	  -- $(BIN)/python scripts/ask.py --jsonl --db $(UNSEEN)/facts.db | tail -n 1
 
 clean:
 	rm -rf $(VENV) kb/facts.db .pytest_cache

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.query import FILLER_WEIGHT, Concept, Query
-from kb.numbers import DATE_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.numbers import DATE_RE, MONTH_PART_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 
 MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
@@ -105,6 +105,7 @@ LITERAL = 0.3  # weight of the question's own wording found in the clause (县�
 
 
 FROM_PENALTY = 0.3
+HISTORY_PENALTY = 0.1
 _ITEM_SEP = re.compile(r"、|和|及")
 _FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
@@ -183,6 +184,9 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         in_clause = _clause_share(f.clause, q.concepts)
         bonus = 0.15 if q.year and f.year == q.year else 0.0
         literal = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
+        issued = index.articles[s.article_id].get("year")
+        if q.year is None and f.year and issued and f.year < issued and not f.since:
+            literal -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's
         if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
             literal -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
         hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus + literal, cov, f, f.year))
@@ -198,6 +202,7 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
         found = [(m.start(), m.end(), m.group(0)) for m in TIME_RE.finditer(text)]
     else:
         found = [(m.start(), m.end(), m.group(0)) for m in DATE_RE.finditer(text) if m.group("day")]
+        found += [(m.start(), m.end(), m.group(0)) for m in MONTH_PART_RE.finditer(text)]  # 10月底前完成
         if q.wants_year_only or not found:
             found += [(m.start(), m.end(), m.group(0)) for m in YEAR_RE.finditer(text) if not m.group("since")]
     for start, end, value in found:

@@ -303,6 +303,12 @@ class QueryParser:
         return None
 
     def _unit_zh(self, text: str, qtype: str) -> str | None:
+        """See _unit_in; phrases that only look like a unit word (投入使用) are left out first."""
+        for phrase in self.intents.not_units:
+            text = text.replace(phrase, " ")
+        return self._unit_in(text, qtype)
+
+    def _unit_in(self, text: str, qtype: str) -> str | None:
         """The kind of figure wanted: an explicit 多少名/几个 first, else the unit-bearing word nearest the
         end of the question (its head: 纯收入标准是多少 asks for money, though 人口 comes earlier)."""
         if qtype == "rate":

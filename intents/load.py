@@ -48,6 +48,7 @@ class IntentSet:
     english: dict[str, tuple[str, ...]]
     english_stopwords: frozenset[str]
     replies: dict[str, dict[str, str]] = field(default_factory=dict)
+    not_units: tuple[str, ...] = ()  # phrases holding a unit word that say no unit (投入使用 is not money)
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -72,7 +73,7 @@ def _strings(value, where: str) -> tuple[str, ...]:
         raise IntentError(f"{where}: must be a non-empty list")
     out = []
     for item in value:
-        if not isinstance(item, str | int) or not str(item).strip():
+        if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():  # YAML on/no
             raise IntentError(f"{where}: every entry must be a non-empty string, got {item!r}")
         out.append(str(item).strip())
     if len(set(out)) != len(out):
@@ -195,4 +196,5 @@ def load(folder: str | Path = HERE) -> IntentSet:
         english=english,
         english_stopwords=frozenset(_strings(en.get("stopwords"), "english.yaml: stopwords")),
         replies=replies,
+        not_units=_strings(vocab["not_units"], "vocabulary.yaml: not_units") if "not_units" in vocab else (),
     )

@@ -104,11 +104,14 @@ def _year(meta: dict, paras: list[str]) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_BYLINE = re.compile(r"(?:本报|记者|通讯员|见习记者|特约|文/|图/|责任编辑|编辑)")
+
+
 def _title(meta: dict, paras: list[str], file: str) -> str:
     if meta.get("title"):
         return str(meta["title"])
-    for p in paras[:6]:
-        if 6 <= len(p) <= 40 and not re.search(r"\d{4}年\d", p):
+    for p in paras[:6]:  # the first short line that is no dateline and no byline
+        if 6 <= len(p) <= 40 and not re.search(r"\d{4}年\d", p) and not _BYLINE.match(p):
             return p
     return file
 

@@ -25,7 +25,18 @@ def fold_width(text: str) -> str:
 
 
 def undouble(line: str) -> str:
-    """"沁阳行动沁阳行动——" -> "沁阳行动—": a line made only of doubled runs loses the copies."""
+    """"沁阳行动沁阳行动——" -> "沁阳行动—": a line made only of doubled runs loses the copies; so does each
+    part of a headline whose halves are doubled apart ("十件民生实事十件民生实事 件件连着民心件件连着民心")."""
+    whole = _undouble_run(line)
+    if whole != line or len(line.split()) < 2:
+        return whole
+    parts = line.split()
+    fixed = [_undouble_run(p) for p in parts]
+    return " ".join(fixed) if all(f != p for f, p in zip(fixed, parts, strict=True)) else line
+
+
+def _undouble_run(line: str) -> str:
+    """The line without its copies when it is made only of doubled runs, else the line unchanged."""
     s = line.strip()
     if len(s) < 4:
         return line

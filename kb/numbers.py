@@ -33,6 +33,8 @@ DATE_RE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})年|(?P<rel>去年|今年|前年|明年))?(?P<month>1[0-2]|0?[1-9])月"
     r"(?:(?P<day>[12]\d|3[01]|0?[1-9])日(?:[至到-](?:(?P<month2>1[0-2]|0?[1-9])月)?(?P<day2>[12]\d|3[01]|0?[1-9])日)?)?"
 )
+# a part of a month: 10月底, 2021年6月中旬 (deadlines)
+MONTH_PART_RE = re.compile(r"(?:(?:19|20)\d{2}年)?(?:1[0-2]|0?[1-9])月(?:底|初|末|中旬|上旬|下旬)")
 TIME_RE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])[:：][0-5]\d(?:\s*[至到~—-]\s*(?:[01]?\d|2[0-4])[:：][0-5]\d)?")
 # a telephone number: 5 to 12 digits (an area code with a dash allowed) shortly after 电话/热线
 PHONE_RE = re.compile(r"(?:电话|热线|号码)[^\d，。；,;]{0,6}?(?P<number>(?:0\d{2,3}-)?\d{5,12})(?!\d)")
