@@ -139,6 +139,9 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         home_county = art.meta.get("home_county")
         year = _year(art.meta, paras)
         title = _title(art.meta, paras, art.file)
+        if not home_county and not art.meta.get("home_city"):  # no metadata: a county the title names
+            counties = {n for _, _, n in gaz.mentions(title) if gaz.level(n) == "county"}
+            home_county = counties.pop() if len(counties) == 1 else None
         rows["articles"].append({
             "id": aid, "file": art.file, "title": title, "newspaper": art.meta.get("newspaper"),
             "date": str(art.meta.get("date") or ""), "year": year, "home_city": home_city,

@@ -45,3 +45,8 @@ def test_phone_numbers_and_baseline_years():
     assert all(r["year"] is None for r in grown)  # 2019 is the baseline, not the figures' year
     trend = extract("人均纯收入由2014年的1907元增加到2020年的10118元", 2021)
     assert [(r["value"], r["year"]) for r in trend] == [("1907元", 2014), ("10118元", 2020)]
+
+
+def test_a_surname_the_tagger_splits_off_after_a_title_is_joined():
+    rows = extract("市民政局局长马海涛介绍，县委书记卢展明调研", 2021)
+    assert [r["value"] for r in rows if r["unit_class"] == "name"] == ["马海涛", "卢展明"]
