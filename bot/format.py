@@ -46,9 +46,9 @@ def html_blocks(blocks: list[tuple[str, str]], limit: int = LIMIT, sep: str = "\
 
 
 def answer_html(ans: Answer) -> str:
-    """The reply: the engine's text, escaped, first line (the figure) in bold."""
+    """The reply: the engine's text, escaped; the first line of an answer (the figure) in bold."""
     first, _, rest = ans.text.partition("\n")
-    return html_blocks([("b", first)] + ([("", rest)] if rest else []))
+    return html_blocks([("b" if ans.found else "", first)] + ([("", rest)] if rest else []))
 
 
 def card_html(ans: Answer) -> str:

@@ -35,3 +35,7 @@ def test_any_answer_becomes_balanced_html_within_the_limit(first, rest, article)
 def test_short_answer_is_untouched_but_escaped():
     ans = Answer(True, "汝阳县：5155人\n原文：“<未脱贫人口> & 5155人”", "how_many")
     assert answer_html(ans) == "<b>汝阳县：5155人</b>\n原文：“&lt;未脱贫人口&gt; &amp; 5155人”"
+
+
+def test_only_an_answer_is_bold():
+    assert not answer_html(Answer(False, "抱歉，文章里没有找到答案。", "unknown")).startswith("<b>")
