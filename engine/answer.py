@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.query import FILLER_WEIGHT, Concept, Query
+from engine.question import FILLER_WEIGHT, Concept, Query
 from kb.numbers import DATE_RE, MONTH_PART_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.split import clause_spans
 

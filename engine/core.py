@@ -14,7 +14,8 @@ import intents
 from engine import answer as finder
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
-from engine.query import Query, QueryParser, follow_up_concepts, title_for_place
+from engine.query import QueryParser
+from engine.question import Query, follow_up_concepts, title_for_place
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
 from kb.build import build_kb

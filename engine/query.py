@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field, replace
 
 import cn2an
 import jieba
 from rapidfuzz import fuzz, process
 
+from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
+from engine.question import FILLER_WEIGHT, Concept, Query, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
-from kb.sounds import key
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
@@ -22,17 +21,6 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
 _FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|再问|那请问)?(.{0,12}?)(?:呢|的呢|怎么样|如何)?[?？。!！]*$")
-_FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Concept:
-    """One thing the question mentions, with its synonyms; matched if any member is in a sentence."""
-
-    members: tuple[str, ...]
-    weight: float
-    unit: str | None = None  # a figure of this class stands for the concept (面积 <- 1320平方公里)
-    head: bool = False  # what the question asks about: 多少蔬菜, 增收多少 (weighs double near the figure)
 
 
 _ASPECT = set("了过着")
@@ -54,90 +42,7 @@ def _numeral(text: str) -> int | None:
         return None
     return int(value) if value and value == int(value) else None
 _ASK_AMOUNT = re.compile(r"多少|几")
-PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
-_EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
-                          r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times"),
-               ("household", r"households|families|homes"),
-               ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"))
-FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
-_ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
-
-
-def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
-    """Mark the concept the question asks about: the one just after the question word (多少蔬菜), else the
-    one ending nearest before it (增收多少, 什么时候竣工 -> 竣工 after, 两条路 before: 竣工)."""
-    ask = _ASK.search(text)
-    if not ask or len(concepts) < 2:
-        return concepts
-    after, before = [], []
-    for i, c in enumerate(concepts):
-        for m in c.members:
-            pos = text.find(m)
-            if pos >= ask.end() and pos - ask.end() <= 2:
-                after.append((pos - ask.end(), i))
-            elif pos >= 0 and pos + len(m) <= ask.start():
-                before.append((ask.start() - pos - len(m), i))
-    pick = min(after or before, default=None)
-    if pick is None:
-        return concepts
-    return tuple(replace(c, head=True) if i == pick[1] else c for i, c in enumerate(concepts))
-
-
-def title_for_place(title: str | None, place: str | None) -> str | None:
-    """A 市/县/区 title follows the place's own suffix: 沁县's 市委书记 is its 县委书记, 焦作市's 县长 its 市长;
-    a bare 书记 is the place's party secretary."""
-    if not title or not place or place[-1] not in "市县区":
-        return title
-    if title == "书记":  # 沁阳的书记 / the Party secretary of Qinyang: the place's own party secretary
-        return place[-1] + "委书记"
-    return place[-1] + title[1:] if title[0] in "市县区" else title
-
-
-def _share_a_word(a: Concept, b: Concept) -> bool:
-    """Whether two concepts have a two-character stretch in common (门诊救助 and 住院救助 share 救助)."""
-    pairs = {m[i : i + 2] for m in a.members for i in range(len(m) - 1)}
-    return any(m[i : i + 2] in pairs for m in b.members for i in range(len(m) - 1))
-
-
-def follow_up_concepts(last: tuple[Concept, ...], new: tuple[Concept, ...]) -> tuple[Concept, ...]:
-    """What a follow-up asks about: its new concepts (the head) in place of the old ones they resemble
-    (住院救助呢 after 门诊救助), added to the others as a refinement (中心城区呢 after 开工项目); filler
-    words alone (沁县派了多少呢) keep the old concepts."""
-    new = tuple(c for c in new if c.weight > FILLER_WEIGHT)
-    if not new:
-        return last
-    kept = tuple(replace(c, head=False) for c in last if not any(_share_a_word(c, n) for n in new))
-    return kept + tuple(replace(c, head=True) for c in new)
-
-
-@dataclass(frozen=True)
-class Query:
-    text: str
-    lang: str = "zh"
-    qtype: str = "what"
-    typed: bool = False  # a cue word fixed the type
-    places: tuple[str, ...] = ()
-    unknown_place: str | None = None
-    year: int | None = None
-    title: str | None = None
-    unit_class: str | None = None
-    concepts: tuple[Concept, ...] = ()
-    smalltalk: str | None = None
-    followup: bool = False
-    wants_year_only: bool = False
-    since: bool = False  # the year is a starting point: 2016年以来
-    wants_time: bool = False  # a time of day: 几点到几点
-    list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
-    place_kind: str | None = None  # 村/县/乡/镇…: the question asks which one (哪个村)
-    body: str = ""  # the question's own words once place, year, title and cue words are taken out
-    extra: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def place(self) -> str | None:
-        return self.places[0] if self.places else None
-
-
-class QueryParser:
+class QueryParser(EnglishParsing):
     """Turns raw question text into a Query, using the intent set and the loaded fact base."""
 
     def __init__(self, intents: IntentSet, index: KnowledgeIndex):
@@ -175,18 +80,6 @@ class QueryParser:
         if is_english(text):
             return self._parse_english(text)
         return self._parse_chinese(text)
-
-    @functools.cached_property
-    def pinyin_terms(self) -> dict[str, str]:
-        """Article words of two to four characters by their pinyin written together ("zhangjiagou" -> 张家沟),
-        the most frequent word for each sound; built on the first English question that needs it."""
-        out: dict[str, str] = {}
-        for term, _df in sorted(self.index.terms.items(), key=lambda td: -td[1]):
-            if 2 <= len(term) <= 4:
-                out.setdefault(key(term).replace(" ", ""), term)
-            if 3 <= len(term) <= 5 and term[-1] in "村乡镇县市区":  # Wangquan (village) -> 王泉村
-                out.setdefault(key(term[:-1]).replace(" ", ""), term)
-        return out
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:
@@ -361,67 +254,3 @@ class QueryParser:
                 token = self.typos.sounds_like(token) or token
             words.append(self.synonym_of.get(token, (token,)))
         return words
-
-    # ---- English -----------------------------------------------------------------------------
-    def _parse_english(self, text: str) -> Query:
-        talk = self.smalltalk(text)
-        low = " " + text.lower().replace("’", "'") + " "
-        places: list[str] = []
-        for m in self.index.english_place_re.finditer(low):
-            name = self.index.english_to_place[m.group(1).lower()]
-            if name not in places:
-                places.append(name)
-        low = self.index.english_place_re.sub(" ", low)
-        zh_places, _ = self._places_zh(text)
-        places += [p for p in zh_places if p not in places]
-        year_m = _YEAR.search(low)
-        year = int(year_m.group(1)) if year_m else None
-        since = bool(year_m and re.search(rf"\b(?:since|from) {year}\b", low))
-        qtype, typed = self._qtype(text, english=True)
-        unit = self._unit_en(low, qtype)
-        words: list[tuple[str, ...]] = []
-        for m in self._english_re.finditer(low):
-            for zh in self.intents.english[m.group(1)]:
-                words.append(self.synonym_of.get(zh, (zh,)))
-        low = self._english_re.sub(" ", low)
-        title = next((w[0] for w in words if w[0] in self.intents.titles), None)
-        words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
-        leftovers = [w for w in re.findall(r"[a-z][a-z'-]+", low)
-                     if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2]
-        for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
-            leftovers = [w for w in leftovers if w not in cue.split()]
-        for w in list(leftovers):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
-            term = self.pinyin_terms.get(w) if len(w) >= PINYIN_NAME_MIN else None
-            if term:
-                words.append((term,))
-                leftovers.remove(w)
-        unknown = None
-        if not places:  # a capitalised word nothing else explains may be a place the articles lack
-            caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() in leftovers]
-            unknown = caps[0] if caps else None
-        followup = bool(_FOLLOWUP_EN.match(text)) and not typed
-        if talk and not places:
-            return Query(text, "en", smalltalk=talk)
-        q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
-                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
-                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since)
-        return replace(q, extra={"unmatched": leftovers})
-
-    def _unit_en(self, low: str, qtype: str) -> str | None:
-        """The kind of figure an English question wants, read from the words after how many/much."""
-        if qtype == "rate" or re.search(r"percent|percentage|rate\b|proportion|share", low):
-            return "percent"
-        if re.search(r"hotline|phone|telephone|number to call", low):
-            return "phone"
-        if re.search(r"\bhow (?:large|big)\b|\barea\b|square", low):
-            return "area"
-        if re.search(r"\bhow long\b|kilomet|\bkm\b", low):
-            return "length"
-        asked = re.search(r"\bhow (many|much)((?:\s+[a-z'-]+){0,3})", low)
-        if not asked:
-            return None
-        for noun in asked.group(2).split():  # how many poor people: the counted noun may follow adjectives
-            for cls, pattern in _EN_COUNTED:
-                if re.fullmatch(pattern, noun):
-                    return cls
-        return "money" if asked.group(1) == "much" else "count_any"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.answer import Hit
 from engine.index import KnowledgeIndex
-from engine.query import Query
+from engine.question import Query
 
 _EN_UNIT = {"person": "people", "household": "households", "money": "yuan", "percent": "%",
             "area": "", "count": "", "length": "", "weight": "", "power": ""}

@@ -1,0 +1,99 @@
+"""English questions: places by their English names, the domain glossary (intents/english.yaml), pinyin
+names (Zhangjiagou -> 张家沟), and the unit wanted read from the noun after how many/much. A mixin of
+QueryParser, which provides the index, the intent set and the shared pieces (small talk, types, places)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import replace
+
+from engine.question import Query
+from kb.sounds import key
+
+_YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\b")
+_FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
+PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
+_EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
+                          r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times"),
+               ("household", r"households|families|homes"),
+               ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"))
+
+
+class EnglishParsing:
+    """The English half of QueryParser."""
+
+    @functools.cached_property
+    def pinyin_terms(self) -> dict[str, str]:
+        """Article words of two to four characters by their pinyin written together ("zhangjiagou" -> 张家沟),
+        the most frequent word for each sound; built on the first English question that needs it."""
+        out: dict[str, str] = {}
+        for term, _df in sorted(self.index.terms.items(), key=lambda td: -td[1]):
+            if 2 <= len(term) <= 4:
+                out.setdefault(key(term).replace(" ", ""), term)
+            if 3 <= len(term) <= 5 and term[-1] in "村乡镇县市区":  # Wangquan (village) -> 王泉村
+                out.setdefault(key(term[:-1]).replace(" ", ""), term)
+        return out
+
+    def _parse_english(self, text: str) -> Query:
+        talk = self.smalltalk(text)
+        low = " " + text.lower().replace("’", "'") + " "
+        places: list[str] = []
+        for m in self.index.english_place_re.finditer(low):
+            name = self.index.english_to_place[m.group(1).lower()]
+            if name not in places:
+                places.append(name)
+        low = self.index.english_place_re.sub(" ", low)
+        zh_places, _ = self._places_zh(text)
+        places += [p for p in zh_places if p not in places]
+        year_m = _YEAR_EN.search(low)
+        year = int(year_m.group(1)) if year_m else None
+        since = bool(year_m and re.search(rf"\b(?:since|from) {year}\b", low))
+        qtype, typed = self._qtype(text, english=True)
+        unit = self._unit_en(low, qtype)
+        words: list[tuple[str, ...]] = []
+        for m in self._english_re.finditer(low):
+            for zh in self.intents.english[m.group(1)]:
+                words.append(self.synonym_of.get(zh, (zh,)))
+        low = self._english_re.sub(" ", low)
+        title = next((w[0] for w in words if w[0] in self.intents.titles), None)
+        words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
+        leftovers = [w for w in re.findall(r"[a-z][a-z'-]+", low)
+                     if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2]
+        for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
+            leftovers = [w for w in leftovers if w not in cue.split()]
+        for w in list(leftovers):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
+            term = self.pinyin_terms.get(w) if len(w) >= PINYIN_NAME_MIN else None
+            if term:
+                words.append((term,))
+                leftovers.remove(w)
+        unknown = None
+        if not places:  # a capitalised word nothing else explains may be a place the articles lack
+            caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() in leftovers]
+            unknown = caps[0] if caps else None
+        followup = bool(_FOLLOWUP_EN.match(text)) and not typed
+        if talk and not places:
+            return Query(text, "en", smalltalk=talk)
+        q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
+                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
+                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since)
+        return replace(q, extra={"unmatched": leftovers})
+
+    def _unit_en(self, low: str, qtype: str) -> str | None:
+        """The kind of figure an English question wants, read from the words after how many/much."""
+        if qtype == "rate" or re.search(r"percent|percentage|rate\b|proportion|share", low):
+            return "percent"
+        if re.search(r"hotline|phone|telephone|number to call", low):
+            return "phone"
+        if re.search(r"\bhow (?:large|big)\b|\barea\b|square", low):
+            return "area"
+        if re.search(r"\bhow long\b|kilomet|\bkm\b", low):
+            return "length"
+        asked = re.search(r"\bhow (many|much)((?:\s+[a-z'-]+){0,3})", low)
+        if not asked:
+            return None
+        for noun in asked.group(2).split():  # how many poor people: the counted noun may follow adjectives
+            for cls, pattern in _EN_COUNTED:
+                if re.fullmatch(pattern, noun):
+                    return cls
+        return "money" if asked.group(1) == "much" else "count_any"

@@ -1,0 +1,95 @@
+"""A parsed question: what it asks (Query) and what it is about (its concepts, with synonyms and weights),
+which concept it asks for (the head), and how a follow-up changes them. Types and pure functions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing the question mentions, with its synonyms; matched if any member is in a sentence."""
+
+    members: tuple[str, ...]
+    weight: float
+    unit: str | None = None  # a figure of this class stands for the concept (面积 <- 1320平方公里)
+    head: bool = False  # what the question asks about: 多少蔬菜, 增收多少 (weighs double near the figure)
+
+
+FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
+_ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
+
+
+def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
+    """Mark the concept the question asks about: the one just after the question word (多少蔬菜), else the
+    one ending nearest before it (增收多少, 什么时候竣工 -> 竣工 after, 两条路 before: 竣工)."""
+    ask = _ASK.search(text)
+    if not ask or len(concepts) < 2:
+        return concepts
+    after, before = [], []
+    for i, c in enumerate(concepts):
+        for m in c.members:
+            pos = text.find(m)
+            if pos >= ask.end() and pos - ask.end() <= 2:
+                after.append((pos - ask.end(), i))
+            elif pos >= 0 and pos + len(m) <= ask.start():
+                before.append((ask.start() - pos - len(m), i))
+    pick = min(after or before, default=None)
+    if pick is None:
+        return concepts
+    return tuple(replace(c, head=True) if i == pick[1] else c for i, c in enumerate(concepts))
+
+
+def title_for_place(title: str | None, place: str | None) -> str | None:
+    """A 市/县/区 title follows the place's own suffix: 沁县's 市委书记 is its 县委书记, 焦作市's 县长 its 市长;
+    a bare 书记 is the place's party secretary."""
+    if not title or not place or place[-1] not in "市县区":
+        return title
+    if title == "书记":  # 沁阳的书记 / the Party secretary of Qinyang: the place's own party secretary
+        return place[-1] + "委书记"
+    return place[-1] + title[1:] if title[0] in "市县区" else title
+
+
+def _share_a_word(a: Concept, b: Concept) -> bool:
+    """Whether two concepts have a two-character stretch in common (门诊救助 and 住院救助 share 救助)."""
+    pairs = {m[i : i + 2] for m in a.members for i in range(len(m) - 1)}
+    return any(m[i : i + 2] in pairs for m in b.members for i in range(len(m) - 1))
+
+
+def follow_up_concepts(last: tuple[Concept, ...], new: tuple[Concept, ...]) -> tuple[Concept, ...]:
+    """What a follow-up asks about: its new concepts (the head) in place of the old ones they resemble
+    (住院救助呢 after 门诊救助), added to the others as a refinement (中心城区呢 after 开工项目); filler
+    words alone (沁县派了多少呢) keep the old concepts."""
+    new = tuple(c for c in new if c.weight > FILLER_WEIGHT)
+    if not new:
+        return last
+    kept = tuple(replace(c, head=False) for c in last if not any(_share_a_word(c, n) for n in new))
+    return kept + tuple(replace(c, head=True) for c in new)
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    lang: str = "zh"
+    qtype: str = "what"
+    typed: bool = False  # a cue word fixed the type
+    places: tuple[str, ...] = ()
+    unknown_place: str | None = None
+    year: int | None = None
+    title: str | None = None
+    unit_class: str | None = None
+    concepts: tuple[Concept, ...] = ()
+    smalltalk: str | None = None
+    followup: bool = False
+    wants_year_only: bool = False
+    since: bool = False  # the year is a starting point: 2016年以来
+    wants_time: bool = False  # a time of day: 几点到几点
+    list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
+    place_kind: str | None = None  # 村/县/乡/镇…: the question asks which one (哪个村)
+    body: str = ""  # the question's own words once place, year, title and cue words are taken out
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def place(self) -> str | None:
+        return self.places[0] if self.places else None
