@@ -106,6 +106,26 @@ LITERAL = 0.3  # weight of the question's own wording found in the clause (县�
 
 FROM_PENALTY = 0.3
 HISTORY_PENALTY = 0.1
+_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
+
+
+def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], question_text: str) -> bool:
+    """Whether the noun right after a counted figure names none of the question's concepts (160个 行政村),
+    or a narrower kind of one (45个 深度贫困村 for 贫困村): a measure word classifies the noun after it, so
+    the figure counts that."""
+    m = _COUNTED_NOUN.match(text, end, min(len(text), end + 12))
+    if not m:
+        return False
+    noun = fold(m.group(0))
+    words = [w for c in concepts for w in c.members if len(w) >= 2]
+    head = noun[:4]
+    if not any(w in noun or any(head[i : i + 2] in w for i in range(len(head) - 1)) for w in words):
+        return True  # nothing in common (160个行政村; 1031个工作队 still counts the 驻村工作队)
+    ends = [w for w in words if noun.endswith(w)]
+    if not ends:
+        return False
+    modifier = noun[: -len(max(ends, key=len))]  # 45个深度贫困村: a narrower kind of the 贫困村 asked about
+    return 2 <= len(modifier) <= 3 and modifier not in question_text and not any(modifier in w for w in words)
 _ITEM_SEP = re.compile(r"、|和|及")
 _FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
@@ -184,6 +204,8 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         in_clause = _clause_share(f.clause, q.concepts)
         bonus = 0.15 if q.year and f.year == q.year else 0.0
         literal = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
+        if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
+            continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
         issued = index.articles[s.article_id].get("year")
         if q.year is None and f.year and issued and f.year < issued and not f.since:
             literal -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's

@@ -159,13 +159,23 @@ class Engine:
         )
 
     def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
-        rows = []
+        rows, missing = [], []
         for place in q.places[:2]:
             sub = replace(q, places=(place,), qtype="how_many")
             hits = finder.find(sub, state.index)
-            if not hits or not hits[0].fact:
-                return self._not_found(state, replace(q, places=(place,)), t)
-            rows.append((place, hits[0]))
+            if hits and hits[0].fact:
+                rows.append((place, hits[0]))
+            else:
+                missing.append(place)
+        if len(rows) == 1:  # one figure only: give it, and say the other is missing (no comparison made up)
+            (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
+            line = t["compare_line"].format(place=place_label(place, q.lang, state.index), value=hit.value,
+                                            quote=hit.quote)
+            return Answer(True, t["compare_partial"].format(line=line, missing=label), "compare", place=place,
+                          confidence=0.6, lang=q.lang, value=hit.value,
+                          sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)])
+        if not rows:
+            return self._not_found(state, q, t)
         classes = {h.fact.unit_class for _, h in rows}
         if len(classes) != 1:
             return self._not_found(state, q, t)

@@ -13,6 +13,8 @@ from kb.sounds import key
 
 _YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\b")
 _FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
+_NP_END = re.compile(r"\b(?:are|is|was|were|do|does|did|will|would|can|could|have|has|had|in|of|for|at|on|to|"
+                     r"from|by|with|there|still|been|be|get|got)\b")
 PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
 _EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
                           r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times"),
@@ -89,11 +91,12 @@ class EnglishParsing:
             return "area"
         if re.search(r"\bhow long\b|kilomet|\bkm\b", low):
             return "length"
-        asked = re.search(r"\bhow (many|much)((?:\s+[a-z'-]+){0,3})", low)
+        asked = re.search(r"\bhow (many|much)((?:\s+[a-z'-]+){0,4})", low)
         if not asked:
             return None
-        for noun in asked.group(2).split():  # how many poor people: the counted noun may follow adjectives
+        phrase = _NP_END.split(asked.group(2))[0].split()  # how many elderly care beds | will …
+        if phrase:  # the counted noun is the last word of the noun phrase (beds, not elderly)
             for cls, pattern in _EN_COUNTED:
-                if re.fullmatch(pattern, noun):
+                if re.fullmatch(pattern, phrase[-1]):
                     return cls
         return "money" if asked.group(1) == "much" else "count_any"

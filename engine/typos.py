@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import jieba
 
-from kb.sounds import key
+from kb.sounds import fuzzy, key
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -48,6 +49,18 @@ class TypoFixer:
         return s
 
     def sounds_like(self, word: str) -> str | None:
-        """The known term that sounds exactly like `word` (电化 -> 电话), if another one does."""
-        term = self.by_sound.get(key(word)) if 2 <= len(word) <= 6 else None
+        """For a word no article holds: the article word that sounds like it (电化 -> 电话, 收义 -> 收益),
+        allowing the z/zh, c/ch, s/sh and n/ng slips pinyin keyboards forgive (改照 -> 改造)."""
+        if not 2 <= len(word) <= 6:
+            return None
+        term = self.by_sound.get(key(word)) or self._all_sounds.get(fuzzy(key(word)))
         return term if term != word else None
+
+    @functools.cached_property
+    def _all_sounds(self) -> dict[str, str]:
+        """Every known word by its fuzzy sound, the most frequent first (built on first use)."""
+        out: dict[str, str] = {}
+        for term, _weight in sorted(self.known.items(), key=lambda tw: -tw[1]):
+            if 2 <= len(term) <= 6:
+                out.setdefault(fuzzy(key(term)), term)
+        return out

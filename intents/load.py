@@ -12,12 +12,13 @@ HERE = Path(__file__).resolve().parent
 FILES = ("question_types.yaml", "smalltalk.yaml", "vocabulary.yaml", "english.yaml", "replies.yaml")
 UNIT_CLASSES = {"person", "household", "count", "money", "percent", "area", "length", "weight", "power", "duration",
                 "phone"}
-REPLY_KEYS = {"fact", "text", "compare", "compare_line", "not_found", "unknown_place", "wrong_year", "suggest",
+REPLY_KEYS = {"fact", "text", "compare", "compare_line", "compare_partial", "not_found", "unknown_place", "wrong_year", "suggest",
               "empty", "too_long", "unreadable", "greeting", "help", "thanks", "goodbye", "out_of_scope"}
 # placeholders the engine fills in each formatted template (any other one would fail at answer time)
 TEMPLATE_FIELDS = {
     "fact": {"place", "year", "value", "quote", "article"}, "text": {"place", "year", "quote", "article"},
-    "compare": {"winner", "lines"}, "compare_line": {"place", "value", "quote"}, "not_found": {"what"},
+    "compare": {"winner", "lines"}, "compare_line": {"place", "value", "quote"},
+    "compare_partial": {"line", "missing"}, "not_found": {"what"},
     "unknown_place": {"place", "places"}, "wrong_year": {"place", "year"}, "suggest": {"topics"},
     "too_long": {"limit"},
 }

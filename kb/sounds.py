@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pypinyin import lazy_pinyin
 
 
@@ -14,3 +16,12 @@ def syllables(text: str) -> list[str]:
 def key(text: str) -> str:
     """The key two homophones share: "如阳" and "汝阳" both give "ru yang"."""
     return " ".join(syllables(text))
+
+
+_FUZZY = re.compile(r"\b(zh|ch|sh)|(ng)\b")
+
+
+def fuzzy(sound: str) -> str:
+    """A key with the distinctions pinyin keyboards let slip folded away: zh/z, ch/c, sh/s, ng/n
+    ("gai zhao" and "gai zao" meet)."""
+    return _FUZZY.sub(lambda m: (m.group(1) or "")[:1] or "n", sound)

@@ -140,3 +140,19 @@ def test_which_place_questions_name_a_place(engine):
     assert moved.found and moved.value == "段柳村"  # not 王泉村, which the question names
     assert engine.ask("周口2017年哪个县先脱贫摘帽").value == "沈丘县"  # a known county, not 年沈丘县
     assert engine.ask("沁县哪个村的党支部2019年被评为全省标杆党组织").value == "石板上村"  # under a town of 沁县
+
+
+def test_a_count_counts_the_noun_after_it(engine):
+    assert not engine.ask("周口有多少个贫困村").found  # 45个深度贫困村, 160个行政村: neither is that count
+    assert engine.ask("How many ecological forest rangers does Zhoukou have?").value == "2842名"
+    assert engine.ask("沁县易地扶贫搬迁了多少人").value == "6524人"  # 6524人实现了新居梦
+
+
+def test_comparison_with_one_figure_missing_says_so(engine):
+    ans = engine.ask("周口和沁县谁修的农村公路多")
+    assert ans.found and "2291公里" in ans.text and "沁县" in ans.text and "无法比较" in ans.text
+
+
+def test_pinyin_keyboard_slips(engine):
+    assert "1.79万户" in engine.ask("周口危房改照完成了多少户").text  # zh/z: 改照 is 改造
+    assert engine.ask("How many elderly care beds will Luoyang add?").found is False  # beds: not people

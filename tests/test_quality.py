@@ -34,7 +34,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
 
 
 @pytest.mark.parametrize(("name", "floor", "most_wrong"), [
-    ("heldout.jsonl", 0.94, 2), ("heldout2.jsonl", 0.94, 2), ("heldout3.jsonl", 0.89, 3)])
+    ("heldout.jsonl", 0.94, 2), ("heldout2.jsonl", 0.94, 2), ("heldout3.jsonl", 0.89, 3), ("heldout4.jsonl", 0.91, 1)])
 def test_held_out_sets(built_db, name, floor, most_wrong):
     counts = outcomes(Engine(built_db), DATA / name)
     total = sum(counts.values())
