@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
@@ -131,17 +132,25 @@ _FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the 
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 
 
+@lru_cache(maxsize=512)
+def _own_wording(body: str, concepts: tuple[Concept, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The question's own character pairs outside its concepts' words, and the concept words it used itself
+    (for synonyms): computed once per question, however many clauses are compared with it."""
+    spans = [(m.start(), m.end()) for c in concepts for w in c.members for m in re.finditer(re.escape(w), body)]
+    pairs = frozenset(body[i : i + 2] for i in range(len(body) - 1)
+                      if not any(a <= i and i + 2 <= b for a, b in spans))
+    own = tuple(w for c in concepts for w in c.members if w in body and len(c.members) > 1)
+    return pairs, own
+
+
 def literal_overlap(body: str, clause: str, concepts: tuple[Concept, ...] = ()) -> float:
     """How much of the question's own wording the (folded) clause repeats (0..1): the share of the body's
     character pairs that occur in it, leaving out pairs inside a concept's word (the concepts are scored
     already), plus a part for each concept the clause names with the very word the question used (贫困人口
     rather than its synonym 贫困群众)."""
     clause = fold(clause)
-    spans = [(m.start(), m.end()) for c in concepts for w in c.members for m in re.finditer(re.escape(w), body)]
-    pairs = {body[i : i + 2] for i in range(len(body) - 1)
-             if not any(a <= i and i + 2 <= b for a, b in spans)}
+    pairs, own = _own_wording(body, concepts)
     share = sum(p in clause for p in pairs) / len(pairs) if pairs else 0.0
-    own = [w for c in concepts for w in c.members if w in body and len(c.members) > 1]
     exact = sum(w in clause for w in own) / len(own) if own else 0.0
     return (share + exact) / 2 if own else share
 

@@ -73,6 +73,9 @@ class QueryParser(EnglishParsing):
         self._english_re = re.compile(
             r"\b(" + "|".join(map(re.escape, sorted(intents.english, key=len, reverse=True))) + r")\b")
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
+        self._measure_res = [  # 多少名, 几个: the measure word says the kind of figure (longest words first)
+            (cls, re.compile(r"(?:多少|几)(?:个)?(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"))
+            for cls, words in intents.measure_words.items()]
 
     # ---- entry point -------------------------------------------------------------------------
     def parse(self, raw: str) -> Query:
@@ -202,30 +205,30 @@ class QueryParser(EnglishParsing):
         return self._unit_in(text, qtype)
 
     def _unit_in(self, text: str, qtype: str) -> str | None:
-        """The kind of figure wanted: an explicit 多少名/几个 first, else the unit-bearing word nearest the
-        end of the question (its head: 纯收入标准是多少 asks for money, though 人口 comes earlier)."""
+        """The kind of figure wanted, in this order: a rate; a noun of people or households ending the phrase
+        after 多少/几 (多少个村医); an explicit measure word (多少名, 几个); a unit word in the phrase after
+        多少 (带动多少贫困人口增收); else the unit-bearing word nearest the end of the question (its head:
+        纯收入标准是多少 asks for money, though 人口 comes earlier)."""
         if qtype == "rate":
             return "percent"
         ask = _ASK_AMOUNT.search(text)
-        if ask:  # 多少个村医, 几个贫困户: a noun of people or households ends the phrase, whatever the measure
-            after = text[ask.end() :]
-            if _HOUSEHOLD_NOUN.match(after):
-                return "household"
-            if _PERSON_NOUN.match(after):
-                return "person"
-        for cls, words in self.intents.measure_words.items():
-            for w in sorted(words, key=len, reverse=True):
-                if re.search(rf"(?:多少|几)(?:个)?{re.escape(w)}", text):
-                    return cls
-        ask = _ASK_AMOUNT.search(text)
-        if ask:  # 带动多少建档立卡贫困人口增收: the noun after 多少 says what is counted
-            after = re.split(r"[，,。？?！!]", text[ask.end() :], maxsplit=1)[0][:10]
-            found = [(after.find(w), -len(w), cls) for table in (self.intents.unit_words, self.intents.implied_units)
-                     for cls, words in table.items() for w in words if w in after]
+        after = text[ask.end() :] if ask else None
+        if after is not None and _HOUSEHOLD_NOUN.match(after):
+            return "household"
+        if after is not None and _PERSON_NOUN.match(after):
+            return "person"
+        for cls, pattern in self._measure_res:
+            if pattern.search(text):
+                return cls
+        tables = (self.intents.unit_words, self.intents.implied_units)
+        if after is not None:
+            phrase = re.split(r"[，,。？?！!]", after, maxsplit=1)[0][:10]
+            found = [(phrase.find(w), -len(w), cls) for table in tables
+                     for cls, words in table.items() for w in words if w in phrase]
             if found:
                 return min(found)[2]
         best: tuple[int, int, str] | None = None  # (end position, length, class)
-        for table in (self.intents.unit_words, self.intents.implied_units):
+        for table in tables:
             for cls, words in table.items():
                 for w in words:
                     pos = text.rfind(w)
