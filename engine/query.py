@@ -27,8 +27,9 @@ _ASPECT = set("了过着")
 _BASELINE = re.compile(r"(?:较|比|同比|相比)$")
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类"
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
-_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是])"
-_PERSON_NOUN = re.compile(rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众){_PHRASE_END}")
+_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就])"
+_PERSON_NOUN = re.compile(
+    rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡){_PHRASE_END}")
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")

@@ -10,6 +10,7 @@ import jieba
 
 from kb.sounds import fuzzy, key
 
+_GRAMMAR = set("个名位的了在是有和与及等也都还就吗呢吧啊着过")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
@@ -41,8 +42,9 @@ class TypoFixer:
             for a in range(len(cuts) - span):
                 i, j = cuts[a], cuts[a + span]
                 sub = s[i:j]
-                if j - i > 6 or self._is_word(sub):
-                    continue
+                if j - i > 6 or self._is_word(sub) or s[i] in _GRAMMAR and cuts[a + 1] - i == 1 \
+                        or s[j - 1] in _GRAMMAR and j - cuts[a + span - 1] == 1:
+                    continue  # 多少个乡镇: a measure word or particle at either end is grammar, not a slip
                 term = self.by_sound.get(key(sub))
                 if term and term != sub:
                     return s[:i] + term + self._fix_run(s[j:])

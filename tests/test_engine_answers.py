@@ -156,3 +156,17 @@ def test_comparison_with_one_figure_missing_says_so(engine):
 def test_pinyin_keyboard_slips(engine):
     assert "1.79万户" in engine.ask("周口危房改照完成了多少户").text  # zh/z: 改照 is 改造
     assert engine.ask("How many elderly care beds will Luoyang add?").found is False  # beds: not people
+
+
+def test_residents_words_for_people(engine):
+    assert engine.ask("汝阳县还有多少穷人没有脱贫").value == "5155人"  # not 未脱贫4个村: people, not villages
+    assert engine.ask("汝阳还有多少老百姓没脱贫").value == "5155人"
+    assert engine.ask("焦作市委书记是哪位领导").value == "王小平"
+
+
+def test_typo_repair_leaves_grammar_alone():
+    from engine.typos import TypoFixer
+
+    fixer = TypoFixer({"各乡镇": 5, "汝阳县": 9})
+    assert fixer.fix("汝阳县有多少个乡镇") == "汝阳县有多少个乡镇"  # 个乡镇 is no slip for 各乡镇
+    assert fixer.fix("如阳县有多少个乡镇") == "汝阳县有多少个乡镇"
