@@ -15,7 +15,17 @@ from kb.split import clause_spans
 MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
 MAX_CANDIDATES = 60  # sentences scored in detail per question
 COUNTABLE = {"count", "person", "household"}
+CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
+UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
+SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
+LITERAL = 0.3  # weight of the question's own wording found in the clause (县派 vs 市派, 贫困人口 vs 贫困群众)
+FROM_PENALTY = 0.3  # a value after 由/从 (where a change began) when the question asks where it went
+HISTORY_PENALTY = 0.1  # a figure dated before its article's year when the question names no year
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
+_ITEM_SEP = re.compile(r"、|和|及")
+_FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
+_ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
+_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
 @dataclass(frozen=True)
@@ -31,18 +41,6 @@ class Hit:
     year: int | None = None
 
 
-def _positions(norm: str, concept: Concept) -> list[tuple[int, int]]:
-    out = []
-    for m in concept.members:
-        start = norm.find(m)
-        while start >= 0:
-            out.append((start, start + len(m)))
-            start = norm.find(m, start + 1)
-    return out
-
-
-CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
-UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
 
 
 def _weight(c: Concept) -> float:
@@ -66,7 +64,6 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
     return (got + context) / total if got else 0.0  # the sentence itself must hold one of them
 
 
-SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
 
 
 def _gap(between: str) -> int:
@@ -102,12 +99,6 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
     return score / total
 
 
-LITERAL = 0.3  # weight of the question's own wording found in the clause (县派 vs 市派, 贫困人口 vs 贫困群众)
-
-
-FROM_PENALTY = 0.3
-HISTORY_PENALTY = 0.1
-_COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
 def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], question_text: str) -> bool:
@@ -127,9 +118,6 @@ def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], q
         return False
     modifier = noun[: -len(max(ends, key=len))]  # 45个深度贫困村: a narrower kind of the 贫困村 asked about
     return 2 <= len(modifier) <= 3 and modifier not in question_text and not any(modifier in w for w in words)
-_ITEM_SEP = re.compile(r"、|和|及")
-_FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
-_ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 
 
 @lru_cache(maxsize=512)
@@ -173,11 +161,12 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
     return fact.unit_class not in ("duration", "name", "phone", "")  # those only when asked for
 
 
-def _year_ok(fact_year: int | None, since: bool, q: Query, article_year: int | None) -> bool:
+def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | None) -> bool:
+    """Whether a figure is of the year asked (any, when none is)."""
     if q.year is None:
         return True
     if fact_year is None:  # an undated figure in an article about one year (2016年…综述) is that year's
-        fact_year, since = article_year, False
+        fact_year, since = subject_year, False
     return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
@@ -205,22 +194,23 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
 
 def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
     hits = []
-    article_year = index.subject_year.get(s.article_id)
+    subject_year = index.subject_year.get(s.article_id)
+    issued = index.articles[s.article_id].get("year")
     for f in index.facts.get(s.id, []):
-        if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, article_year):
+        if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, subject_year):
             continue
-        near = _closeness(s, f.start, f.end, q.concepts)
-        in_clause = _clause_share(f.clause, q.concepts)
-        bonus = 0.15 if q.year and f.year == q.year else 0.0
-        literal = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
         if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
-        issued = index.articles[s.article_id].get("year")
+        near = _closeness(s, f.start, f.end, q.concepts)
+        in_clause = _clause_share(f.clause, q.concepts)
+        adjust = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
+        if q.year and f.year == q.year:
+            adjust += 0.15
         if q.year is None and f.year and issued and f.year < issued and not f.since:
-            literal -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's
+            adjust -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's
         if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
-            literal -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
-        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + bonus + literal, cov, f, f.year))
+            adjust -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
+        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + adjust, cov, f, f.year))
     return hits
 
 

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 _PINNED = re.compile(r"^#s(\d{1,9})$")
+
+
 def default_db_path() -> Path:
     """The fact base file: $KB_DB or kb/facts.db in the project."""
     return Path(os.environ.get("KB_DB") or ROOT / "kb" / "facts.db")
@@ -167,11 +169,14 @@ class Engine:
                 rows.append((place, hits[0]))
             else:
                 missing.append(place)
+        def line(place: str, hit: finder.Hit) -> str:
+            return t["compare_line"].format(place=place_label(place, q.lang, state.index), value=hit.value,
+                                            quote=hit.quote)
+
         if len(rows) == 1:  # one figure only: give it, and say the other is missing (no comparison made up)
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
-            line = t["compare_line"].format(place=place_label(place, q.lang, state.index), value=hit.value,
-                                            quote=hit.quote)
-            return Answer(True, t["compare_partial"].format(line=line, missing=label), "compare", place=place,
+            return Answer(True, t["compare_partial"].format(line=line(place, hit), missing=label), "compare",
+                          place=place,
                           confidence=0.6, lang=q.lang, value=hit.value,
                           sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)])
         if not rows:
@@ -180,9 +185,7 @@ class Engine:
         if len(classes) != 1:
             return self._not_found(state, q, t)
         rows.sort(key=lambda ph: -ph[1].fact.amount)
-        lines = "；".join(
-            t["compare_line"].format(place=place_label(p, q.lang, state.index), value=h.value, quote=h.quote)
-            for p, h in rows)
+        lines = "；".join(line(p, h) for p, h in rows)
         text = t["compare"].format(winner=place_label(rows[0][0], q.lang, state.index), lines=lines)
         return Answer(True, text, "compare", place=rows[0][0], confidence=0.8, lang=q.lang,
                       sources=[Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows],

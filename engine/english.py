@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 
 from engine.question import Query
 from kb.sounds import key
@@ -24,6 +23,13 @@ _EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|ra
 
 class EnglishParsing:
     """The English half of QueryParser."""
+
+    @functools.cached_property
+    def _english_re(self) -> re.Pattern[str]:
+        """Every glossary phrase in one pattern, compiled on the first English question, longest first so
+        it wins where phrases overlap."""
+        phrases = sorted(self.intents.english, key=len, reverse=True)
+        return re.compile(r"\b(" + "|".join(map(re.escape, phrases)) + r")\b")
 
     @functools.cached_property
     def pinyin_terms(self) -> dict[str, str]:
@@ -76,10 +82,10 @@ class EnglishParsing:
         followup = bool(_FOLLOWUP_EN.match(text)) and not typed
         if talk and not places:
             return Query(text, "en", smalltalk=talk)
-        q = Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
-                  followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
-                  wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since)
-        return replace(q, extra={"unmatched": leftovers})
+        return Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
+                     followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
+                     wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since,
+                     extra={"unmatched": leftovers})
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
         """The kind of figure an English question wants, read from the words after how many/much."""

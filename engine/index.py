@@ -19,7 +19,7 @@ class Sentence:
     text: str
     norm: str
     places: tuple[str, ...]
-    before: str = ""  # folded text of the sentences before it in the same article (context), "|"-joined
+    before: str = ""  # folded text of the sentence before it in the same article (context)
     units: frozenset[str] = frozenset()  # unit classes of the figures it holds
 
 
@@ -48,9 +48,6 @@ class PlaceInfo:
     articles: int
 
 
-CONTEXT_SENTENCES = 1  # how many sentences before one count as its context (2 brought wrong answers)
-
-
 def _title_year(title: str) -> int | None:
     """The one year an article's title names (2016年焦作市脱贫攻坚大事记), else None."""
     found = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", title or ""))
@@ -70,12 +67,11 @@ class KnowledgeIndex:
                               tuple(p for p in (s["places"] or "").split("|") if p))
             for s in rows["sentences"]
         }
-        previous: dict[int, list[str]] = {}  # the last CONTEXT_SENTENCES sentences of each article
+        previous: dict[int, str] = {}
         for s in sorted(self.sentences.values(), key=lambda s: s.id):
-            before = previous.setdefault(s.article_id, [])
-            self.sentences[s.id] = Sentence(s.id, s.article_id, s.text, s.norm, s.places, "|".join(before))
-            before.append(s.norm)
-            del before[:-CONTEXT_SENTENCES]
+            self.sentences[s.id] = Sentence(s.id, s.article_id, s.text, s.norm, s.places,
+                                            previous.get(s.article_id, ""))
+            previous[s.article_id] = s.norm
         self.facts: dict[int, list[Fact]] = {}
         for f in rows["facts"]:
             self.facts.setdefault(f["sentence_id"], []).append(Fact(

@@ -14,17 +14,14 @@ from engine.normalize import fold, is_english, normalize
 from engine.question import FILLER_WEIGHT, Concept, Query, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
+from kb.numbers import is_baseline
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
-_FOLLOWUP_ZH = re.compile(r"^(?:那么?|那个|还有|再问|那请问)?(.{0,12}?)(?:呢|的呢|怎么样|如何)?[?？。!！]*$")
-
-
 _ASPECT = set("了过着")
-_BASELINE = re.compile(r"(?:较|比|同比|相比)$")
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类"
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
 _PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就])"
@@ -32,6 +29,7 @@ _PERSON_NOUN = re.compile(
     rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡){_PHRASE_END}")
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
+_ASK_AMOUNT = re.compile(r"多少|几")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
 
@@ -42,7 +40,8 @@ def _numeral(text: str) -> int | None:
     except (ValueError, KeyError, TypeError):
         return None
     return int(value) if value and value == int(value) else None
-_ASK_AMOUNT = re.compile(r"多少|几")
+
+
 class QueryParser(EnglishParsing):
     """Turns raw question text into a Query, using the intent set and the loaded fact base."""
 
@@ -70,9 +69,6 @@ class QueryParser(EnglishParsing):
         self._unit_of = {w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length")
                          for w in words}
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
-        # every English phrase in one pattern, compiled once, longest first so it wins where phrases overlap
-        self._english_re = re.compile(
-            r"\b(" + "|".join(map(re.escape, sorted(intents.english, key=len, reverse=True))) + r")\b")
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
         self._measure_res = [  # 多少名, 几个: the measure word says the kind of figure (longest words first)
             (cls, re.compile(r"(?:多少|几)(?:个)?(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"))
@@ -136,8 +132,8 @@ class QueryParser(EnglishParsing):
         text = self.typos.fix(text)
         places, rest = self._places_zh(text)
         unknown = None if places else self._unknown_place(rest)
-        year_m = next((m for m in _YEAR.finditer(rest) if not _BASELINE.search(rest[max(0, m.start() - 3) : m.start()])),
-                      None)  # 比2019年增长了多少: 2019 is what the figure is compared with, not its year
+        # 比2019年增长了多少: 2019 is what the figure is compared with, not its year
+        year_m = next((m for m in _YEAR.finditer(rest) if not is_baseline(rest, m.start())), None)
         year = int(year_m.group(1)) if year_m else None
         since = bool(year_m and year_m.group(2))
         if year_m:
@@ -200,18 +196,15 @@ class QueryParser(EnglishParsing):
         return None
 
     def _unit_zh(self, text: str, qtype: str) -> str | None:
-        """See _unit_in; phrases that only look like a unit word (投入使用) are left out first."""
-        for phrase in self.intents.not_units:
-            text = text.replace(phrase, " ")
-        return self._unit_in(text, qtype)
-
-    def _unit_in(self, text: str, qtype: str) -> str | None:
         """The kind of figure wanted, in this order: a rate; a noun of people or households ending the phrase
         after 多少/几 (多少个村医); an explicit measure word (多少名, 几个); a unit word in the phrase after
         多少 (带动多少贫困人口增收); else the unit-bearing word nearest the end of the question (its head:
-        纯收入标准是多少 asks for money, though 人口 comes earlier)."""
+        纯收入标准是多少 asks for money, though 人口 comes earlier). Phrases that only look like a unit word
+        (投入使用) are left out first."""
         if qtype == "rate":
             return "percent"
+        for phrase in self.intents.not_units:
+            text = text.replace(phrase, " ")
         ask = _ASK_AMOUNT.search(text)
         after = text[ask.end() :] if ask else None
         if after is not None and _HOUSEHOLD_NOUN.match(after):

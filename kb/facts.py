@@ -87,15 +87,17 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
             }
         )
     for m in phones(sentence):
-        start, end = m.span("number")
+        rows.append(_text_fact(sentence, *m.span("number"), "phone", None))
+    for start, end, _name in names(sentence):  # the name is sentence[start:end]
         span = clause_at(sentence, start)
-        rows.append({"value": m.group("number"), "amount": 0.0, "unit": "", "unit_class": "phone",
-                     "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": None,
-                     "since": False, "start": start, "end": end})
-    for start, end, name in names(sentence):
-        span = clause_at(sentence, start)
-        year, _ = year_of(sentence, span, article_year, start)
-        rows.append({"value": name, "amount": 0.0, "unit": "", "unit_class": "name",
-                     "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": year,
-                     "since": False, "start": start, "end": end})
+        rows.append(_text_fact(sentence, start, end, "name", year_of(sentence, span, article_year, start)[0]))
     return rows
+
+
+def _text_fact(sentence: str, start: int, end: int, unit_class: str, year: int | None) -> dict:
+    """A fact row for text that is no amount (a phone number, a name): the words before it in its clause
+    are the metric (监督投诉电话, 县委书记)."""
+    span = clause_at(sentence, start)
+    return {"value": sentence[start:end], "amount": 0.0, "unit": "", "unit_class": unit_class,
+            "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": year,
+            "since": False, "start": start, "end": end}

@@ -86,7 +86,12 @@ def years(text: str) -> list[tuple[int, int, bool]]:
     """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True). A year something is
     compared with (较2019年增长, 比2018年) is a baseline, not the year a figure speaks of: left out."""
     return [(m.start(), int(m.group("year")), m.group("since") == "以来") for m in YEAR_RE.finditer(text)
-            if not _BASELINE.search(text[max(0, m.start() - 3) : m.start()])]
+            if not is_baseline(text, m.start())]
+
+
+def is_baseline(text: str, pos: int) -> bool:
+    """Whether the year at `pos` is one something is compared with (较2019年增长, 比2018年)."""
+    return bool(_BASELINE.search(text[max(0, pos - 3) : pos]))
 
 
 def dates(text: str) -> list[re.Match]:
