@@ -10,8 +10,9 @@ import jieba
 
 
 def main() -> int:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        level=os.environ.get("LOG_LEVEL", "INFO"))
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=os.environ.get("LOG_LEVEL", "INFO")
+    )
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from engine import Engine

@@ -48,9 +48,15 @@ async def _post_shutdown(app: Application) -> None:
 
 def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: bool = True) -> Application:
     """The Telegram application with every handler wired to the engine."""
-    builder = (ApplicationBuilder().token(settings.token).post_init(_post_init).post_shutdown(_post_shutdown)
-               .connect_timeout(settings.api_timeout).read_timeout(settings.api_timeout)
-               .write_timeout(settings.api_timeout))
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+        .connect_timeout(settings.api_timeout)
+        .read_timeout(settings.api_timeout)
+        .write_timeout(settings.api_timeout)
+    )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
     if settings.base_file_url:
@@ -70,7 +76,9 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
     app.add_handler(CommandHandler("stats", handlers.stats))
     app.add_handler(CallbackQueryHandler(handlers.choose, pattern=r"^alt:\d+$"))
     app.add_handler(InlineQueryHandler(handlers.inline))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.question))
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.question)
+    )
     app.add_handler(MessageHandler(~filters.TEXT & filters.UpdateType.MESSAGE, handlers.unreadable))
     app.add_error_handler(handlers.on_error)
     return app

@@ -25,7 +25,9 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
-        admins = frozenset(int(x) for x in env.get("BOT_ADMIN_IDS", "").replace(" ", "").split(",") if x.isdigit())
+        admins = frozenset(
+            int(x) for x in env.get("BOT_ADMIN_IDS", "").replace(" ", "").split(",") if x.isdigit()
+        )
         return cls(
             token=env.get("TELEGRAM_BOT_TOKEN", ""),
             base_url=env.get("TELEGRAM_BASE_URL") or None,
@@ -45,7 +47,13 @@ class Settings:
         """Keyword arguments for run_webhook / Updater.start_webhook: Telegram posts updates to
         `webhook_url` (behind a proxy), the bot listens on `webhook_listen:webhook_port` at the same path."""
         if not self.webhook_url:
-            raise ValueError("BOT_MODE=webhook needs WEBHOOK_URL (the public https address Telegram posts to)")
-        return {"listen": self.webhook_listen, "port": self.webhook_port,
-                "url_path": urlsplit(self.webhook_url).path.lstrip("/"), "webhook_url": self.webhook_url,
-                "secret_token": self.webhook_secret}
+            raise ValueError(
+                "BOT_MODE=webhook needs WEBHOOK_URL (the public https address Telegram posts to)"
+            )
+        return {
+            "listen": self.webhook_listen,
+            "port": self.webhook_port,
+            "url_path": urlsplit(self.webhook_url).path.lstrip("/"),
+            "webhook_url": self.webhook_url,
+            "secret_token": self.webhook_secret,
+        }

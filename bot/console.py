@@ -8,8 +8,10 @@ from typing import TextIO
 
 from engine import Answer, Engine
 
-BANNER = ("Programme bot — console chat (no TELEGRAM_BOT_TOKEN set). Ask in Chinese or English; "
-          "/source shows the full quote of the last answer, /topics what I cover, /help, /quit.")
+BANNER = (
+    "Programme bot — console chat (no TELEGRAM_BOT_TOKEN set). Ask in Chinese or English; "
+    "/source shows the full quote of the last answer, /topics what I cover, /help, /quit."
+)
 
 
 def _source_text(last: Answer | None) -> str:
@@ -18,7 +20,9 @@ def _source_text(last: Answer | None) -> str:
     return "\n".join(f"《{s.article}》\n“{s.quote}”" for s in last.sources)
 
 
-def chat(engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, session: str = "console") -> int:
+def chat(
+    engine: Engine, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, session: str = "console"
+) -> int:
     """Read questions line by line until end of input or /quit; print each reply."""
     interactive = stdin.isatty()
     if interactive:

@@ -55,8 +55,14 @@ async def _reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ques
     if ans.alternatives:
         context.chat_data["alternatives"] = [a.question for a in ans.alternatives]
         markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(a.label, callback_data=f"alt:{i}")] for i, a in enumerate(ans.alternatives)])
-    await update.effective_message.reply_text(answer_html(ans), parse_mode=ParseMode.HTML, reply_markup=markup)
+            [
+                [InlineKeyboardButton(a.label, callback_data=f"alt:{i}")]
+                for i, a in enumerate(ans.alternatives)
+            ]
+        )
+    await update.effective_message.reply_text(
+        answer_html(ans), parse_mode=ParseMode.HTML, reply_markup=markup
+    )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,7 +73,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the places and articles the fact base covers."""
     t = _engine(context).topics()
-    text = "地区 Places: " + "、".join(t["places"]) + "\n\n文章 Articles:\n" + "\n".join(f"• {s}" for s in t["subjects"])
+    text = (
+        "地区 Places: "
+        + "、".join(t["places"])
+        + "\n\n文章 Articles:\n"
+        + "\n".join(f"• {s}" for s in t["subjects"])
+    )
     await update.effective_message.reply_text(fit(text))
 
 
@@ -76,7 +87,11 @@ def addressed_text(msg: Message, bot_id: int, username: str) -> str | None:
     text = msg.text or ""
     mention = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE) if username else None
     mentioned = bool(mention and mention.search(text))
-    replied = msg.reply_to_message and msg.reply_to_message.from_user and msg.reply_to_message.from_user.id == bot_id
+    replied = (
+        msg.reply_to_message
+        and msg.reply_to_message.from_user
+        and msg.reply_to_message.from_user.id == bot_id
+    )
     if not mentioned and not replied:
         return None
     return mention.sub(" ", text).strip() if mention else text
@@ -100,7 +115,9 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the full quote and article of this chat's last answer."""
-    await update.effective_message.reply_text(source_html(context.chat_data.get("last")), parse_mode=ParseMode.HTML)
+    await update.effective_message.reply_text(
+        source_html(context.chat_data.get("last")), parse_mode=ParseMode.HTML
+    )
 
 
 async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -111,7 +128,9 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         picked = options[int((cq.data or "").split(":", 1)[1])]
     except (IndexError, ValueError):
-        await cq.message.reply_text("这个选项已过期，请重新提问。 (That choice has expired; please ask again.)")
+        await cq.message.reply_text(
+            "这个选项已过期，请重新提问。 (That choice has expired; please ask again.)"
+        )
         return
     await _reply_answer(update, context, picked)
 
@@ -125,10 +144,12 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not ans.found:
         await update.inline_query.answer([], cache_time=5)
         return
-    result = InlineQueryResultArticle(id=uuid.uuid4().hex, title=fit(ans.text.split("\n", 1)[0], 60),
-                                      description=(fit(ans.sources[0].quote, 100) if ans.sources else None),
-                                      input_message_content=InputTextMessageContent(card_html(ans),
-                                                                                    parse_mode=ParseMode.HTML))
+    result = InlineQueryResultArticle(
+        id=uuid.uuid4().hex,
+        title=fit(ans.text.split("\n", 1)[0], 60),
+        description=(fit(ans.sources[0].quote, 100) if ans.sources else None),
+        input_message_content=InputTextMessageContent(card_html(ans), parse_mode=ParseMode.HTML),
+    )
     await update.inline_query.answer([result], cache_time=30)
 
 
@@ -169,6 +190,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %r failed", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text("抱歉，出了点问题，请稍后再试。 (Sorry, something went wrong.)")
+            await update.effective_message.reply_text(
+                "抱歉，出了点问题，请稍后再试。 (Sorry, something went wrong.)"
+            )
         except Exception:  # noqa: BLE001 - the error reply itself failed (e.g. Bot API down); logged above
             log.warning("could not tell the user about the error")

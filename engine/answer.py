@@ -23,7 +23,9 @@ FROM_PENALTY = 0.3  # a value after 由/从 (where a change began) when the ques
 HISTORY_PENALTY = 0.1  # a figure dated before its article's year when the question names no year
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
-_FROM_VALUE = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")  # the value right after 由/从: a starting point
+_FROM_VALUE = re.compile(
+    r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$"
+)  # the value right after 由/从: a starting point
 _ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
@@ -39,8 +41,6 @@ class Hit:
     coverage: float
     fact: Fact | None = None
     year: int | None = None
-
-
 
 
 def _weight(c: Concept) -> float:
@@ -62,8 +62,6 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
         elif any(m in sentence.before for m in c.members):
             context += c.weight * CONTEXT_CREDIT
     return (got + context) / total if got else 0.0  # the sentence itself must hold one of them
-
-
 
 
 def _gap(between: str) -> int:
@@ -99,8 +97,6 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
     return score / total
 
 
-
-
 def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], question_text: str) -> bool:
     """Whether the noun right after a counted figure names none of the question's concepts (160个 行政村),
     or a narrower kind of one (45个 深度贫困村 for 贫困村): a measure word classifies the noun after it, so
@@ -124,9 +120,12 @@ def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], q
 def _own_wording(body: str, concepts: tuple[Concept, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
     """The question's own character pairs outside its concepts' words, and the concept words it used itself
     (for synonyms): computed once per question, however many clauses are compared with it."""
-    spans = [(m.start(), m.end()) for c in concepts for w in c.members for m in re.finditer(re.escape(w), body)]
-    pairs = frozenset(body[i : i + 2] for i in range(len(body) - 1)
-                      if not any(a <= i and i + 2 <= b for a, b in spans))
+    spans = [
+        (m.start(), m.end()) for c in concepts for w in c.members for m in re.finditer(re.escape(w), body)
+    ]
+    pairs = frozenset(
+        body[i : i + 2] for i in range(len(body) - 1) if not any(a <= i and i + 2 <= b for a, b in spans)
+    )
     own = tuple(w for c in concepts for w in c.members if w in body and len(c.members) > 1)
     return pairs, own
 
@@ -209,7 +208,9 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
         if q.year is None and f.year and issued and f.year < issued and not f.since:
             adjust -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's
         if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
-            adjust -= FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
+            adjust -= (
+                FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
+            )
         hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + adjust, cov, f, f.year))
     return hits
 
@@ -225,7 +226,9 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
         found = [(m.start(), m.end(), m.group(0)) for m in DATE_RE.finditer(text) if m.group("day")]
         found += [(m.start(), m.end(), m.group(0)) for m in MONTH_PART_RE.finditer(text)]  # 10月底前完成
         if q.wants_year_only or not found:
-            found += [(m.start(), m.end(), m.group(0)) for m in YEAR_RE.finditer(text) if not m.group("since")]
+            found += [
+                (m.start(), m.end(), m.group(0)) for m in YEAR_RE.finditer(text) if not m.group("since")
+            ]
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
         near = _closeness(s, start, end, q.concepts)
@@ -279,7 +282,9 @@ def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
 
 
 _NAME_BOUNDARY = set("乡镇县市区村的到在了和与及是为从向对把被省年月日个")
-_GENERIC_PLACE = re.compile(r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了])$")
+_GENERIC_PLACE = re.compile(
+    r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了])$"
+)
 
 
 def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
@@ -299,7 +304,9 @@ def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -
             if any(a < m.end() and m.start() < b for a, b, _, _ in found):
                 continue
             stem = m.group(1)
-            if len(stem) == 3 and stem[0] in _NAME_BOUNDARY:  # 牛寺乡王泉村, 城郊的段柳村: the name starts after
+            if (
+                len(stem) == 3 and stem[0] in _NAME_BOUNDARY
+            ):  # 牛寺乡王泉村, 城郊的段柳村: the name starts after
                 stem = stem[1:]
             found.append((m.end() - len(stem) - 1, m.end(), stem + kind, False))
         for start, end, name, known in found:
@@ -313,8 +320,11 @@ def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -
 
 def unknown_words(q: Query, index: KnowledgeIndex) -> list[str]:
     """Words of the question that no article holds anywhere (fillers aside): 大学, 许昌."""
-    return [c.members[0] for c in q.concepts
-            if c.weight > FILLER_WEIGHT and not any(index.containing(m) for m in c.members)]
+    return [
+        c.members[0]
+        for c in q.concepts
+        if c.weight > FILLER_WEIGHT and not any(index.containing(m) for m in c.members)
+    ]
 
 
 def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
@@ -335,8 +345,11 @@ def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
         else:
             hits += _clause_hits(q, s, cov)
     if q.year is not None and q.qtype not in ("how_many", "rate"):
-        hits = [h for h in hits if str(q.year) in h.sentence.text
-                or index.subject_year.get(h.sentence.article_id) == q.year]
+        hits = [
+            h
+            for h in hits
+            if str(q.year) in h.sentence.text or index.subject_year.get(h.sentence.article_id) == q.year
+        ]
     hits = [h for h in hits if h.coverage >= MIN_COVERAGE or (q.title and q.qtype == "who")]
     hits.sort(key=lambda h: -h.score)
     return hits

@@ -57,8 +57,13 @@ class Engine:
     be read leaves the previous one serving, and `last_error` says what failed.
     """
 
-    def __init__(self, db_path: str | Path | None = None, *, articles_dir: str | Path | None = None,
-                 intents_dir: str | Path | None = None):
+    def __init__(
+        self,
+        db_path: str | Path | None = None,
+        *,
+        articles_dir: str | Path | None = None,
+        intents_dir: str | Path | None = None,
+    ):
         self.db_path = Path(db_path) if db_path else default_db_path()
         self.articles_dir = Path(articles_dir) if articles_dir else default_articles_dir()
         self.intents = intents.load(intents_dir) if intents_dir else intents.load()
@@ -111,8 +116,11 @@ class Engine:
         if not last or not q.followup:
             return q
         merged = replace(
-            last, text=q.text, lang=q.lang,
-            places=q.places or last.places, unknown_place=q.unknown_place,
+            last,
+            text=q.text,
+            lang=q.lang,
+            places=q.places or last.places,
+            unknown_place=q.unknown_place,
             year=q.year if q.year is not None else (None if q.places else last.year),
             title=q.title or last.title,
             concepts=follow_up_concepts(last.concepts, q.concepts),
@@ -134,8 +142,13 @@ class Engine:
         covered = [place_label(p.name, q.lang, index) for p in index.covered_places()[:8]]
         if q.unknown_place or (q.place and q.place not in index.by_place):
             where = q.unknown_place or place_label(q.place, q.lang, index)
-            return Answer(False, t["unknown_place"].format(place=where, places="、".join(covered)),
-                          "unknown_place", place=q.place, lang=q.lang)
+            return Answer(
+                False,
+                t["unknown_place"].format(place=where, places="、".join(covered)),
+                "unknown_place",
+                place=q.place,
+                lang=q.lang,
+            )
         if not q.concepts and not q.title:
             return self._not_found(state, q, t)
         q = replace(q, title=title_for_place(q.title, q.place))
@@ -150,14 +163,23 @@ class Engine:
         text = render_hit(q, best, index, t)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         alternatives = [
-            Alternative(f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40], f"#s{h.sentence.id}")
+            Alternative(
+                f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40], f"#s{h.sentence.id}"
+            )
             for h in hits[1:6]
             if h.value != best.value and h.sentence.id != best.sentence.id and best.score - h.score < 0.05
         ][:3]
         return Answer(
-            True, text, q.qtype, place=place, confidence=round(min(1.0, best.score / 1.6), 3),
+            True,
+            text,
+            q.qtype,
+            place=place,
+            confidence=round(min(1.0, best.score / 1.6), 3),
             sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=alternatives, lang=q.lang, year=best.year, value=best.value,
+            alternatives=alternatives,
+            lang=q.lang,
+            year=best.year,
+            value=best.value,
         )
 
     def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
@@ -169,16 +191,24 @@ class Engine:
                 rows.append((place, hits[0]))
             else:
                 missing.append(place)
+
         def line(place: str, hit: finder.Hit) -> str:
-            return t["compare_line"].format(place=place_label(place, q.lang, state.index), value=hit.value,
-                                            quote=hit.quote)
+            return t["compare_line"].format(
+                place=place_label(place, q.lang, state.index), value=hit.value, quote=hit.quote
+            )
 
         if len(rows) == 1:  # one figure only: give it, and say the other is missing (no comparison made up)
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
-            return Answer(True, t["compare_partial"].format(line=line(place, hit), missing=label), "compare",
-                          place=place,
-                          confidence=0.6, lang=q.lang, value=hit.value,
-                          sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)])
+            return Answer(
+                True,
+                t["compare_partial"].format(line=line(place, hit), missing=label),
+                "compare",
+                place=place,
+                confidence=0.6,
+                lang=q.lang,
+                value=hit.value,
+                sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)],
+            )
         if not rows:
             return self._not_found(state, q, t)
         classes = {h.fact.unit_class for _, h in rows}
@@ -187,23 +217,40 @@ class Engine:
         rows.sort(key=lambda ph: -ph[1].fact.amount)
         lines = "；".join(line(p, h) for p, h in rows)
         text = t["compare"].format(winner=place_label(rows[0][0], q.lang, state.index), lines=lines)
-        return Answer(True, text, "compare", place=rows[0][0], confidence=0.8, lang=q.lang,
-                      sources=[Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows],
-                      value=rows[0][1].value)
+        return Answer(
+            True,
+            text,
+            "compare",
+            place=rows[0][0],
+            confidence=0.8,
+            lang=q.lang,
+            sources=[
+                Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows
+            ],
+            value=rows[0][1].value,
+        )
 
     def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
         what = f"“{q.text}”"
         if q.year is not None:
             relaxed = finder.find(replace(q, year=None), state.index)
             if relaxed:
-                return Answer(False, t["wrong_year"].format(place=place_label(q.place, q.lang, state.index) or "",
-                                                            year=q.year), "wrong_year", place=q.place, lang=q.lang)
+                return Answer(
+                    False,
+                    t["wrong_year"].format(
+                        place=place_label(q.place, q.lang, state.index) or "", year=q.year
+                    ),
+                    "wrong_year",
+                    place=q.place,
+                    lang=q.lang,
+                )
         topics = self.suggest(state, q)
         text = t["not_found"].format(what=what)
         if topics:
             text += "\n" + t["suggest"].format(topics="；".join(a.label for a in topics))
-        return Answer(False, text, q.qtype if q.concepts else "unknown", place=q.place, lang=q.lang,
-                      alternatives=topics)
+        return Answer(
+            False, text, q.qtype if q.concepts else "unknown", place=q.place, lang=q.lang, alternatives=topics
+        )
 
     def suggest(self, state: _Loaded, q: Query) -> list[Alternative]:
         """Close topics for a question with no answer: sentences holding some of its words."""
@@ -230,8 +277,14 @@ class Engine:
             return Answer(False, zh["not_found"].format(what=f"#{sid}"), "unknown")
         title = state.index.article_title(s.article_id)
         place = s.places[0] if s.places else None
-        return Answer(True, zh["text"].format(place=place or "", year="", quote=s.text, article=title), "pinned",
-                      place=place, confidence=1.0, sources=[Source(title, s.text)])
+        return Answer(
+            True,
+            zh["text"].format(place=place or "", year="", quote=s.text, article=title),
+            "pinned",
+            place=place,
+            confidence=1.0,
+            sources=[Source(title, s.text)],
+        )
 
     # ---- state -------------------------------------------------------------------------------
     def reset(self, session: str) -> None:
@@ -242,8 +295,10 @@ class Engine:
     def topics(self) -> dict[str, list[str]]:
         """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}."""
         index = self._state.index
-        return {"places": [p.name for p in index.covered_places() if p.level in ("city", "county", "district")],
-                "subjects": [a["title"] for a in index.articles.values()]}
+        return {
+            "places": [p.name for p in index.covered_places() if p.level in ("city", "county", "district")],
+            "subjects": [a["title"] for a in index.articles.values()],
+        }
 
     def reload(self) -> bool:
         """Load the fact base file again if it changed on disk; keep the old one on any error."""
@@ -297,7 +352,9 @@ def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
     return problems
 
 
-def build(articles_dir: str | Path, db_path: str | Path, intent_set: intents.IntentSet | None = None) -> BuildReport:
+def build(
+    articles_dir: str | Path, db_path: str | Path, intent_set: intents.IntentSet | None = None
+) -> BuildReport:
     """The admin's rebuild: build, validate with the golden questions, swap in. Old base kept on failure."""
     intent_set = intent_set or intents.load()
     return build_kb(articles_dir, db_path, validate=lambda p: validate(p, intent_set))

@@ -11,14 +11,23 @@ from engine.question import Query
 from kb.sounds import key
 
 _YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\b")
-_FOLLOWUP_EN = re.compile(r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE)
-_NP_END = re.compile(r"\b(?:are|is|was|were|do|does|did|will|would|can|could|have|has|had|in|of|for|at|on|to|"
-                     r"from|by|with|there|still|been|be|get|got)\b")
+_FOLLOWUP_EN = re.compile(
+    r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE
+)
+_NP_END = re.compile(
+    r"\b(?:are|is|was|were|do|does|did|will|would|can|could|have|has|had|in|of|for|at|on|to|"
+    r"from|by|with|there|still|been|be|get|got)\b"
+)
 PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
-_EN_COUNTED = (("person", r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
-                          r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times"),
-               ("household", r"households|families|homes"),
-               ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"))
+_EN_COUNTED = (
+    (
+        "person",
+        r"people|persons|residents|workers|students|doctors|rangers|secretaries|cadres|farmers|"
+        r"teachers|villagers|officials|children|elderly|migrants|labou?rers|patients|person-times",
+    ),
+    ("household", r"households|families|homes"),
+    ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"),
+)
 
 
 class EnglishParsing:
@@ -66,11 +75,16 @@ class EnglishParsing:
         low = self._english_re.sub(" ", low)
         title = next((w[0] for w in words if w[0] in self.intents.titles), None)
         words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
-        leftovers = [w for w in re.findall(r"[a-z][a-z'-]+", low)
-                     if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2]
+        leftovers = [
+            w
+            for w in re.findall(r"[a-z][a-z'-]+", low)
+            if w not in self.intents.english_stopwords and not w.endswith("'s") and len(w) > 2
+        ]
         for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
             leftovers = [w for w in leftovers if w not in cue.split()]
-        for w in list(leftovers):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
+        for w in list(
+            leftovers
+        ):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
             term = self.pinyin_terms.get(w) if len(w) >= PINYIN_NAME_MIN else None
             if term:
                 words.append((term,))
@@ -82,10 +96,23 @@ class EnglishParsing:
         followup = bool(_FOLLOWUP_EN.match(text)) and not typed
         if talk and not places:
             return Query(text, "en", smalltalk=talk)
-        return Query(text, "en", qtype, typed, tuple(places), unknown, year, title, unit, self._concepts(words),
-                     followup=followup, wants_year_only=bool(re.search(r"which year|what year", low)),
-                     wants_time=bool(re.search(r"what time|opening hours|which hours", low)), since=since,
-                     extra={"unmatched": leftovers})
+        return Query(
+            text,
+            "en",
+            qtype,
+            typed,
+            tuple(places),
+            unknown,
+            year,
+            title,
+            unit,
+            self._concepts(words),
+            followup=followup,
+            wants_year_only=bool(re.search(r"which year|what year", low)),
+            wants_time=bool(re.search(r"what time|opening hours|which hours", low)),
+            since=since,
+            extra={"unmatched": leftovers},
+        )
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
         """The kind of figure an English question wants, read from the words after how many/much."""

@@ -63,28 +63,52 @@ class KnowledgeIndex:
         self.articles = {a["id"]: a for a in rows["articles"]}
         self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
         self.sentences = {
-            s["id"]: Sentence(s["id"], s["article_id"], s["text"], fold(s["text"]),
-                              tuple(p for p in (s["places"] or "").split("|") if p))
+            s["id"]: Sentence(
+                s["id"],
+                s["article_id"],
+                s["text"],
+                fold(s["text"]),
+                tuple(p for p in (s["places"] or "").split("|") if p),
+            )
             for s in rows["sentences"]
         }
         previous: dict[int, str] = {}
         for s in sorted(self.sentences.values(), key=lambda s: s.id):
-            self.sentences[s.id] = Sentence(s.id, s.article_id, s.text, s.norm, s.places,
-                                            previous.get(s.article_id, ""))
+            self.sentences[s.id] = Sentence(
+                s.id, s.article_id, s.text, s.norm, s.places, previous.get(s.article_id, "")
+            )
             previous[s.article_id] = s.norm
         self.facts: dict[int, list[Fact]] = {}
         for f in rows["facts"]:
-            self.facts.setdefault(f["sentence_id"], []).append(Fact(
-                f["id"], f["sentence_id"], f["value"], f["amount"], f["unit"] or "", f["unit_class"] or "",
-                f["clause"], f["start"], f["end"], f["year"], bool(f["since"])))
+            self.facts.setdefault(f["sentence_id"], []).append(
+                Fact(
+                    f["id"],
+                    f["sentence_id"],
+                    f["value"],
+                    f["amount"],
+                    f["unit"] or "",
+                    f["unit_class"] or "",
+                    f["clause"],
+                    f["start"],
+                    f["end"],
+                    f["year"],
+                    bool(f["since"]),
+                )
+            )
         for sid, fs in self.facts.items():
             s = self.sentences[sid]
-            self.sentences[sid] = Sentence(s.id, s.article_id, s.text, s.norm, s.places, s.before,
-                                           frozenset(f.unit_class for f in fs))
+            self.sentences[sid] = Sentence(
+                s.id, s.article_id, s.text, s.norm, s.places, s.before, frozenset(f.unit_class for f in fs)
+            )
         self.places = {
-            p["name"]: PlaceInfo(p["name"], p["level"], p["parent"],
-                                 tuple(a for a in (p["aliases"] or "").split("|") if a),
-                                 tuple(e for e in (p["english"] or "").split("|") if e), p["articles"])
+            p["name"]: PlaceInfo(
+                p["name"],
+                p["level"],
+                p["parent"],
+                tuple(a for a in (p["aliases"] or "").split("|") if a),
+                tuple(e for e in (p["english"] or "").split("|") if e),
+                p["articles"],
+            )
             for p in rows["places"]
         }
         self.by_place: dict[str, list[int]] = {}
@@ -100,7 +124,9 @@ class KnowledgeIndex:
         english = {e.lower(): p.name for p in self.places.values() for e in p.english}
         self.english_to_place = english
         self.english_place_re = re.compile(
-            r"\b(" + "|".join(map(re.escape, sorted(english, key=len, reverse=True))) + r")(?:\s+(?:county|city|district|town|township|province))?\b",
+            r"\b("
+            + "|".join(map(re.escape, sorted(english, key=len, reverse=True)))
+            + r")(?:\s+(?:county|city|district|town|township|province))?\b",
             re.IGNORECASE,
         )
         self.terms = {t["term"]: t["df"] for t in rows["terms"]}
@@ -143,5 +169,7 @@ class KnowledgeIndex:
     def covered_places(self) -> list[str]:
         """Places with sentences about them, cities and counties first."""
         order = {"province": 0, "city": 1, "county": 2, "district": 3, "town": 4}
-        return sorted((p for p in self.places.values() if p.name in self.by_place),
-                      key=lambda p: (order.get(p.level, 5), -len(self.by_place[p.name]), p.name))
+        return sorted(
+            (p for p in self.places.values() if p.name in self.by_place),
+            key=lambda p: (order.get(p.level, 5), -len(self.by_place[p.name]), p.name),
+        )

@@ -26,7 +26,8 @@ _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种�
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
 _PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就])"
 _PERSON_NOUN = re.compile(
-    rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡){_PHRASE_END}")
+    rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡){_PHRASE_END}"
+)
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
 _ASK_AMOUNT = re.compile(r"多少|几")
@@ -66,13 +67,22 @@ class QueryParser(EnglishParsing):
         for member in self.synonym_of:
             vocabulary[member] = vocabulary.get(member, 0) + 100
         self.typos = TypoFixer(vocabulary, known=index.terms)
-        self._unit_of = {w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length")
-                         for w in words}
+        self._unit_of = {
+            w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length") for w in words
+        }
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
         self._measure_res = [  # 多少名, 几个: the measure word says the kind of figure (longest words first)
-            (cls, re.compile(r"(?:多少|几)(?:个)?(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")"))
-            for cls, words in intents.measure_words.items()]
+            (
+                cls,
+                re.compile(
+                    r"(?:多少|几)(?:个)?(?:"
+                    + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+                    + ")"
+                ),
+            )
+            for cls, words in intents.measure_words.items()
+        ]
 
     # ---- entry point -------------------------------------------------------------------------
     def parse(self, raw: str) -> Query:
@@ -167,16 +177,42 @@ class QueryParser(EnglishParsing):
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         wants_time = bool(re.search(r"几点|几时|什么时间段|营业时间", text))
-        followup = bool(re.search(r"呢[?？]?$", text)) or text.startswith("那") or (
-            not typed and not concepts and bool(places or year or title))
+        followup = (
+            bool(re.search(r"呢[?？]?$", text))
+            or text.startswith("那")
+            or (not typed and not concepts and bool(places or year or title))
+        )
         if talk and not places and not year:
             return Query(text, smalltalk=talk)
         if unit is None and not followup:  # a concept that says the unit (投诉电化 repaired to 电话: a phone)
-            unit = next((cls for c in concepts for cls, words in self.intents.implied_units.items()
-                         if any(m in words for m in c.members)), None)
-        return Query(text, "zh", qtype, typed, tuple(places), unknown, year, title, unit, concepts,
-                     followup=followup, wants_year_only=wants_year, body=body, since=since, wants_time=wants_time,
-                     list_size=list_size, place_kind=which_place.group(1) if which_place else None)
+            unit = next(
+                (
+                    cls
+                    for c in concepts
+                    for cls, words in self.intents.implied_units.items()
+                    if any(m in words for m in c.members)
+                ),
+                None,
+            )
+        return Query(
+            text,
+            "zh",
+            qtype,
+            typed,
+            tuple(places),
+            unknown,
+            year,
+            title,
+            unit,
+            concepts,
+            followup=followup,
+            wants_year_only=wants_year,
+            body=body,
+            since=since,
+            wants_time=wants_time,
+            list_size=list_size,
+            place_kind=which_place.group(1) if which_place else None,
+        )
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []
@@ -190,8 +226,11 @@ class QueryParser(EnglishParsing):
     def _unknown_place(self, text: str) -> str | None:
         for m in _UNKNOWN_PLACE.finditer(text):
             stem = m.group(1)
-            if (not _NOT_PLACE_STEM.search(stem) and fold(stem) not in fold(" ".join(self.intents.titles))
-                    and not self.index.containing(m.group(0))):
+            if (
+                not _NOT_PLACE_STEM.search(stem)
+                and fold(stem) not in fold(" ".join(self.intents.titles))
+                and not self.index.containing(m.group(0))
+            ):
                 return m.group(0)
         return None
 
@@ -217,8 +256,13 @@ class QueryParser(EnglishParsing):
         tables = (self.intents.unit_words, self.intents.implied_units)
         if after is not None:
             phrase = re.split(r"[，,。？?！!]", after, maxsplit=1)[0][:10]
-            found = [(phrase.find(w), -len(w), cls) for table in tables
-                     for cls, words in table.items() for w in words if w in phrase]
+            found = [
+                (phrase.find(w), -len(w), cls)
+                for table in tables
+                for cls, words in table.items()
+                for w in words
+                if w in phrase
+            ]
             if found:
                 return min(found)[2]
         best: tuple[int, int, str] | None = None  # (end position, length, class)

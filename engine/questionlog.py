@@ -46,8 +46,11 @@ class QuestionLog:
             try:
                 self._open()
             except (OSError, sqlite3.Error) as exc:
-                log.warning("question log %s cannot be opened (%s); questions are kept in memory for now",
-                            self.path, exc)
+                log.warning(
+                    "question log %s cannot be opened (%s); questions are kept in memory for now",
+                    self.path,
+                    exc,
+                )
 
     def _open(self) -> sqlite_utils.Database:
         """The open log file, opening it and creating its table on first use; raises if that fails."""
@@ -58,8 +61,18 @@ class QuestionLog:
                 conn.execute("pragma journal_mode=wal")
                 db = sqlite_utils.Database(conn)
                 if "questions" not in db.table_names():
-                    db["questions"].create({"id": int, "ts": float, "chat": str, "text": str, "found": int,
-                                            "intent": str, "place": str}, pk="id")
+                    db["questions"].create(
+                        {
+                            "id": int,
+                            "ts": float,
+                            "chat": str,
+                            "text": str,
+                            "found": int,
+                            "intent": str,
+                            "place": str,
+                        },
+                        pk="id",
+                    )
                     db["questions"].create_index(["found"])
             except BaseException:
                 conn.close()
@@ -81,11 +94,16 @@ class QuestionLog:
         try:
             conn = self._open().conn
             with conn:
-                conn.executemany(f"insert into questions ({', '.join(_COLUMNS)}) values (?, ?, ?, ?, ?, ?)",
-                                 self._pending)
+                conn.executemany(
+                    f"insert into questions ({', '.join(_COLUMNS)}) values (?, ?, ?, ?, ?, ?)", self._pending
+                )
         except (OSError, sqlite3.Error) as exc:
-            log.warning("question log %s cannot be written (%s); %d record(s) kept in memory", self.path, exc,
-                        len(self._pending))
+            log.warning(
+                "question log %s cannot be written (%s); %d record(s) kept in memory",
+                self.path,
+                exc,
+                len(self._pending),
+            )
             self._reset()
             return
         if len(self._pending) > 1:
@@ -94,16 +112,26 @@ class QuestionLog:
 
     def record(self, chat: str, text: str, found: bool, intent: str, place: str | None) -> None:
         """Log one question (its first MAX_TEXT characters); a file that cannot be written never raises."""
-        row = (time.time(), _text(chat), _text(text)[:MAX_TEXT], int(bool(found)), _text(intent),
-               None if place is None else _text(place))
+        row = (
+            time.time(),
+            _text(chat),
+            _text(text)[:MAX_TEXT],
+            int(bool(found)),
+            _text(intent),
+            None if place is None else _text(place),
+        )
         with self._lock:
             self._pending.append(row)
             self._flush()
             if len(self._pending) > MAX_PENDING:  # unwritable for very long: bound the memory kept
                 del self._pending[0]
                 self.dropped += 1
-                log.error("question log %s unwritable for %d records: dropped the oldest (%d so far)",
-                          self.path, MAX_PENDING, self.dropped)
+                log.error(
+                    "question log %s unwritable for %d records: dropped the oldest (%d so far)",
+                    self.path,
+                    MAX_PENDING,
+                    self.dropped,
+                )
 
     @property
     def pending(self) -> int:
@@ -136,7 +164,9 @@ class QuestionLog:
             if not self._pending:
                 rows = self._stored(
                     "select text, count(*) as times, max(ts) as last from questions where found = 0 "
-                    "group by text order by times desc, last desc limit ?", [limit])
+                    "group by text order by times desc, last desc limit ?",
+                    [limit],
+                )
                 return [{"text": r[0], "times": r[1], "last": r[2]} for r in rows]
             rows = self._stored("select text, count(*), max(ts) from questions where found = 0 group by text")
             times: Counter[str] = Counter({r[0]: r[1] for r in rows})

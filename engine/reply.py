@@ -6,8 +6,17 @@ from engine.answer import Hit
 from engine.index import KnowledgeIndex
 from engine.question import Query
 
-_EN_UNIT = {"person": "people", "household": "households", "money": "yuan", "percent": "%",
-            "area": "", "count": "", "length": "", "weight": "", "power": ""}
+_EN_UNIT = {
+    "person": "people",
+    "household": "households",
+    "money": "yuan",
+    "percent": "%",
+    "area": "",
+    "count": "",
+    "length": "",
+    "weight": "",
+    "power": "",
+}
 
 
 def place_label(name: str | None, lang: str, index: KnowledgeIndex) -> str:
@@ -21,7 +30,7 @@ def place_label(name: str | None, lang: str, index: KnowledgeIndex) -> str:
 
 
 def english_gloss(hit: Hit) -> str:
-    """"13.3万人" -> " (133,000 people)" for English readers; empty when nothing to add."""
+    """ "13.3万人" -> " (133,000 people)" for English readers; empty when nothing to add."""
     f = hit.fact
     if not f or f.unit_class not in ("person", "household", "money", "count") or f.amount < 10000:
         return ""

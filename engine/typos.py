@@ -42,8 +42,14 @@ class TypoFixer:
             for a in range(len(cuts) - span):
                 i, j = cuts[a], cuts[a + span]
                 sub = s[i:j]
-                if j - i > 6 or self._is_word(sub) or s[i] in _GRAMMAR and cuts[a + 1] - i == 1 \
-                        or s[j - 1] in _GRAMMAR and j - cuts[a + span - 1] == 1:
+                if (
+                    j - i > 6
+                    or self._is_word(sub)
+                    or s[i] in _GRAMMAR
+                    and cuts[a + 1] - i == 1
+                    or s[j - 1] in _GRAMMAR
+                    and j - cuts[a + span - 1] == 1
+                ):
                     continue  # 多少个乡镇: a measure word or particle at either end is grammar, not a slip
                 term = self.by_sound.get(key(sub))
                 if term and term != sub:

@@ -10,16 +10,49 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 FILES = ("question_types.yaml", "smalltalk.yaml", "vocabulary.yaml", "english.yaml", "replies.yaml")
-UNIT_CLASSES = {"person", "household", "count", "money", "percent", "area", "length", "weight", "power", "duration",
-                "phone"}
-REPLY_KEYS = {"fact", "text", "compare", "compare_line", "compare_partial", "not_found", "unknown_place", "wrong_year", "suggest",
-              "empty", "too_long", "unreadable", "greeting", "help", "thanks", "goodbye", "out_of_scope"}
+UNIT_CLASSES = {
+    "person",
+    "household",
+    "count",
+    "money",
+    "percent",
+    "area",
+    "length",
+    "weight",
+    "power",
+    "duration",
+    "phone",
+}
+REPLY_KEYS = {
+    "fact",
+    "text",
+    "compare",
+    "compare_line",
+    "compare_partial",
+    "not_found",
+    "unknown_place",
+    "wrong_year",
+    "suggest",
+    "empty",
+    "too_long",
+    "unreadable",
+    "greeting",
+    "help",
+    "thanks",
+    "goodbye",
+    "out_of_scope",
+}
 # placeholders the engine fills in each formatted template (any other one would fail at answer time)
 TEMPLATE_FIELDS = {
-    "fact": {"place", "year", "value", "quote", "article"}, "text": {"place", "year", "quote", "article"},
-    "compare": {"winner", "lines"}, "compare_line": {"place", "value", "quote"},
-    "compare_partial": {"line", "missing"}, "not_found": {"what"},
-    "unknown_place": {"place", "places"}, "wrong_year": {"place", "year"}, "suggest": {"topics"},
+    "fact": {"place", "year", "value", "quote", "article"},
+    "text": {"place", "year", "quote", "article"},
+    "compare": {"winner", "lines"},
+    "compare_line": {"place", "value", "quote"},
+    "compare_partial": {"line", "missing"},
+    "not_found": {"what"},
+    "unknown_place": {"place", "places"},
+    "wrong_year": {"place", "year"},
+    "suggest": {"topics"},
     "too_long": {"limit"},
 }
 
@@ -141,9 +174,14 @@ def load(folder: str | Path = HERE) -> IntentSet:
     types = []
     for i, row in enumerate(_rows(qt.get("types"), "question_types.yaml: types")):
         where = f"question_types.yaml: types[{i}]"
-        types.append(QuestionType(_name(row, where), _priority(row, where),
-                                  _strings(row.get("cues"), f"{where}.cues"),
-                                  _strings(row.get("examples"), f"{where}.examples")))
+        types.append(
+            QuestionType(
+                _name(row, where),
+                _priority(row, where),
+                _strings(row.get("cues"), f"{where}.cues"),
+                _strings(row.get("examples"), f"{where}.examples"),
+            )
+        )
     if not types:
         raise IntentError("question_types.yaml: no types")
     smalltalk = {}
@@ -157,8 +195,10 @@ def load(folder: str | Path = HERE) -> IntentSet:
                 raise IntentError(f"smalltalk.yaml: example {ex!r} is in both {seen[ex.lower()]} and {name}")
             seen[ex.lower()] = name
 
-    synonyms = tuple(_strings(g, f"vocabulary.yaml: synonyms[{i}]")
-                     for i, g in enumerate(_rows(vocab.get("synonyms"), "vocabulary.yaml: synonyms")))
+    synonyms = tuple(
+        _strings(g, f"vocabulary.yaml: synonyms[{i}]")
+        for i, g in enumerate(_rows(vocab.get("synonyms"), "vocabulary.yaml: synonyms"))
+    )
     if not synonyms:
         raise IntentError("vocabulary.yaml: synonyms must be a non-empty list")
     stopwords = frozenset(_strings(vocab.get("stopwords"), "vocabulary.yaml: stopwords"))
@@ -182,8 +222,10 @@ def load(folder: str | Path = HERE) -> IntentSet:
         silent = sorted(set(smalltalk) - set(table))
         if silent:
             raise IntentError(f"replies.yaml: {lang} lacks templates {silent} for intents in smalltalk.yaml")
-        replies[lang] = {str(k): _template(v, f"replies.yaml: {lang}.{k}", TEMPLATE_FIELDS.get(str(k)))
-                         for k, v in table.items()}
+        replies[lang] = {
+            str(k): _template(v, f"replies.yaml: {lang}.{k}", TEMPLATE_FIELDS.get(str(k)))
+            for k, v in table.items()
+        }
 
     return IntentSet(
         types=tuple(sorted(types, key=lambda t: -t.priority)),

@@ -127,8 +127,14 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
             if name and name not in places:
                 from kb.places import Place, stem
 
-                places[name] = Place(name, level, None, [stem(name)] if stem(name) != name else [],
-                                     [english_name(name)], source="metadata")
+                places[name] = Place(
+                    name,
+                    level,
+                    None,
+                    [stem(name)] if stem(name) != name else [],
+                    [english_name(name)],
+                    source="metadata",
+                )
     gaz = Gazetteer(places)
     rows: dict[str, list[dict]] = {"articles": [], "sentences": [], "facts": [], "places": [], "terms": []}
     mentioned: dict[str, set[str]] = {}
@@ -142,11 +148,19 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         if not home_county and not art.meta.get("home_city"):  # no metadata: a county the title names
             counties = {n for _, _, n in gaz.mentions(title) if gaz.level(n) == "county"}
             home_county = counties.pop() if len(counties) == 1 else None
-        rows["articles"].append({
-            "id": aid, "file": art.file, "title": title, "newspaper": art.meta.get("newspaper"),
-            "date": str(art.meta.get("date") or ""), "year": year, "home_city": home_city,
-            "home_county": home_county, "sha1": hashlib.sha1(art.text.encode()).hexdigest(),
-        })
+        rows["articles"].append(
+            {
+                "id": aid,
+                "file": art.file,
+                "title": title,
+                "newspaper": art.meta.get("newspaper"),
+                "date": str(art.meta.get("date") or ""),
+                "year": year,
+                "home_city": home_city,
+                "home_county": home_county,
+                "sha1": hashlib.sha1(art.text.encode()).hexdigest(),
+            }
+        )
         split = [sentences(p) for p in paras]
         attributions = attribute(split, gaz, home_city, home_county)
         seen: set[str] = set()
@@ -158,21 +172,41 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                 sid += 1
                 for name in where:
                     mentioned.setdefault(name, set()).add(art.file)
-                rows["sentences"].append({
-                    "id": sid, "article_id": aid, "para": pno, "idx": sno, "text": sent,
-                    "places": "|".join(where), "place": where[0] if where else None,
-                })
+                rows["sentences"].append(
+                    {
+                        "id": sid,
+                        "article_id": aid,
+                        "para": pno,
+                        "idx": sno,
+                        "text": sent,
+                        "places": "|".join(where),
+                        "place": where[0] if where else None,
+                    }
+                )
                 for fact in extract(sent, year):
                     fid += 1
-                    rows["facts"].append({"id": fid, "sentence_id": sid, "article_id": aid,
-                                          "place": where[0] if where else None, **fact})
+                    rows["facts"].append(
+                        {
+                            "id": fid,
+                            "sentence_id": sid,
+                            "article_id": aid,
+                            "place": where[0] if where else None,
+                            **fact,
+                        }
+                    )
     rows["terms"] = _terms(rows["sentences"], places)
     for p in places.values():
-        rows["places"].append({
-            "name": p.name, "level": p.level, "parent": p.parent, "aliases": "|".join(p.aliases),
-            "english": "|".join(p.english or [english_name(p.name)]), "source": p.source,
-            "articles": len(mentioned.get(p.name, ())),
-        })
+        rows["places"].append(
+            {
+                "name": p.name,
+                "level": p.level,
+                "parent": p.parent,
+                "aliases": "|".join(p.aliases),
+                "english": "|".join(p.english or [english_name(p.name)]),
+                "source": p.source,
+                "articles": len(mentioned.get(p.name, ())),
+            }
+        )
     return rows
 
 
@@ -182,7 +216,9 @@ def _terms(sentence_rows: list[dict], places: dict) -> list[dict]:
 
     df: Counter[str] = Counter()
     for row in sentence_rows:
-        df.update({w for w in jieba.lcut(row["text"]) if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)})
+        df.update(
+            {w for w in jieba.lcut(row["text"]) if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)}
+        )
     for p in places.values():
         for name in [p.name, *p.aliases]:
             df[name] += 1
@@ -243,8 +279,9 @@ def _remove_stale(db_path: Path, warnings: list[str]) -> None:
         warnings.append(f"removed {old.name}, left by an interrupted build")
 
 
-def build_kb(articles_dir: str | Path, db_path: str | Path,
-             validate: Callable[[Path], list[str]] | None = None) -> BuildReport:
+def build_kb(
+    articles_dir: str | Path, db_path: str | Path, validate: Callable[[Path], list[str]] | None = None
+) -> BuildReport:
     """Build into a new file next to `db_path`, check it, validate it, then swap it in.
 
     `validate` gets the new file and returns problems; any problem (or exception) keeps the old
@@ -281,10 +318,21 @@ def build_kb(articles_dir: str | Path, db_path: str | Path,
         error = str(exc) or type(exc).__name__
         if warnings:  # e.g. skipped articles are often why validation failed: say so in the one line shown
             error += " (warnings: " + "; ".join(warnings) + ")"
-        return BuildReport(ok=False, db_path=str(db_path), warnings=warnings, error=error,
-                           seconds=time.perf_counter() - started)
+        return BuildReport(
+            ok=False,
+            db_path=str(db_path),
+            warnings=warnings,
+            error=error,
+            seconds=time.perf_counter() - started,
+        )
     return BuildReport(
-        ok=True, db_path=str(db_path), articles=counts["articles"], sentences=counts["sentences"],
-        facts=counts["facts"], places=counts["places"], seconds=time.perf_counter() - started,
-        warnings=warnings, **diff,
+        ok=True,
+        db_path=str(db_path),
+        articles=counts["articles"],
+        sentences=counts["sentences"],
+        facts=counts["facts"],
+        places=counts["places"],
+        seconds=time.perf_counter() - started,
+        warnings=warnings,
+        **diff,
     )

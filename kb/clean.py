@@ -18,14 +18,19 @@ def fold_width(text: str) -> str:
     """Full-width digits, letters and spaces to ASCII; Chinese punctuation stays as written."""
     out = []
     for ch in text:
-        if "\uff10" <= ch <= "\uff19" or "\uff21" <= ch <= "\uff3a" or "\uff41" <= ch <= "\uff5a" or ch in "\u3000\u00a0％．":
+        if (
+            "\uff10" <= ch <= "\uff19"
+            or "\uff21" <= ch <= "\uff3a"
+            or "\uff41" <= ch <= "\uff5a"
+            or ch in "\u3000\u00a0％．"
+        ):
             ch = unicodedata.normalize("NFKC", ch)
         out.append(ch)
     return "".join(out)
 
 
 def undouble(line: str) -> str:
-    """"沁阳行动沁阳行动——" -> "沁阳行动—": a line made only of doubled runs loses the copies; so does each
+    """ "沁阳行动沁阳行动——" -> "沁阳行动—": a line made only of doubled runs loses the copies; so does each
     part of a headline whose halves are doubled apart ("十件民生实事十件民生实事 件件连着民心件件连着民心")."""
     whole = _undouble_run(line)
     if whole != line or len(line.split()) < 2:
@@ -47,7 +52,9 @@ def _undouble_run(line: str) -> str:
     pos = 0
     while pos < len(s):  # greedy-lazy walk: shortest run that repeats at this point
         for size in range(1, (len(s) - pos) // 2 + 1):
-            if s[pos : pos + size] == s[pos + size : pos + 2 * size] and _DOUBLED.fullmatch(s[pos + 2 * size :] or "xx"):
+            if s[pos : pos + size] == s[pos + size : pos + 2 * size] and _DOUBLED.fullmatch(
+                s[pos + 2 * size :] or "xx"
+            ):
                 runs.append(s[pos : pos + size])
                 pos += 2 * size
                 break

@@ -9,7 +9,9 @@ from kb.names import names
 from kb.numbers import RELATIVE_YEAR, figures, phones, years
 from kb.split import clause_at, clause_spans
 
-_LEAD = re.compile(r"^(?:其中|同时|此外|另外|目前|截至目前|共计|累计|共|先后|全市|全县|该县|该市|我市|我县|并|还|已|已经|将|为|有)+")
+_LEAD = re.compile(
+    r"^(?:其中|同时|此外|另外|目前|截至目前|共计|累计|共|先后|全市|全县|该县|该市|我市|我县|并|还|已|已经|将|为|有)+"
+)
 _RELATIVE = re.compile("|".join(RELATIVE_YEAR))
 
 
@@ -34,8 +36,9 @@ def fact_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     return c_start, c_end
 
 
-def year_of(sentence: str, span: tuple[int, int], article_year: int | None,
-            at: int | None = None) -> tuple[int | None, bool]:
+def year_of(
+    sentence: str, span: tuple[int, int], article_year: int | None, at: int | None = None
+) -> tuple[int | None, bool]:
     """The year a clause speaks of: an explicit year in it (the last one before position `at` when there
     is one: 由2014年的1907元增加到2020年的10118元), else one 去年/今年 in it, else a year-only clause
     just before it, else the sentence's single explicit year. Second value: True for "since" (2016年以来)."""
@@ -98,6 +101,15 @@ def _text_fact(sentence: str, start: int, end: int, unit_class: str, year: int |
     """A fact row for text that is no amount (a phone number, a name): the words before it in its clause
     are the metric (监督投诉电话, 县委书记)."""
     span = clause_at(sentence, start)
-    return {"value": sentence[start:end], "amount": 0.0, "unit": "", "unit_class": unit_class,
-            "clause": sentence[span[0] : span[1]], "metric": sentence[span[0] : start], "year": year,
-            "since": False, "start": start, "end": end}
+    return {
+        "value": sentence[start:end],
+        "amount": 0.0,
+        "unit": "",
+        "unit_class": unit_class,
+        "clause": sentence[span[0] : span[1]],
+        "metric": sentence[span[0] : start],
+        "year": year,
+        "since": False,
+        "start": start,
+        "end": end,
+    }

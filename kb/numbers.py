@@ -16,8 +16,36 @@ UNIT_CLASSES: dict[str, tuple[str, ...]] = {
     "weight": ("万公斤", "公斤", "吨"),
     "power": ("兆瓦", "千瓦"),
     "count": (
-        "个", "家", "所", "项", "条", "座", "处", "笔", "支", "批", "次", "场", "套", "头", "袋",
-        "间", "台", "辆", "件", "起", "期", "类", "种", "张", "本", "片", "村", "镇", "乡", "县",
+        "个",
+        "家",
+        "所",
+        "项",
+        "条",
+        "座",
+        "处",
+        "笔",
+        "支",
+        "批",
+        "次",
+        "场",
+        "套",
+        "头",
+        "袋",
+        "间",
+        "台",
+        "辆",
+        "件",
+        "起",
+        "期",
+        "类",
+        "种",
+        "张",
+        "本",
+        "片",
+        "村",
+        "镇",
+        "乡",
+        "县",
     ),
     "duration": ("天", "年"),
 }
@@ -35,12 +63,22 @@ DATE_RE = re.compile(
 )
 # a part of a month: 10月底, 2021年6月中旬 (deadlines)
 MONTH_PART_RE = re.compile(r"(?:(?:19|20)\d{2}年)?(?:1[0-2]|0?[1-9])月(?:底|初|末|中旬|上旬|下旬)")
-TIME_RE = re.compile(r"(?<!\d)(?:[01]?\d|2[0-4])[:：][0-5]\d(?:\s*[至到~—-]\s*(?:[01]?\d|2[0-4])[:：][0-5]\d)?")
+TIME_RE = re.compile(
+    r"(?<!\d)(?:[01]?\d|2[0-4])[:：][0-5]\d(?:\s*[至到~—-]\s*(?:[01]?\d|2[0-4])[:：][0-5]\d)?"
+)
 # a telephone number: 5 to 12 digits (an area code with a dash allowed) shortly after 电话/热线
 PHONE_RE = re.compile(r"(?:电话|热线|号码)[^\d，。；,;]{0,6}?(?P<number>(?:0\d{2,3}-)?\d{5,12})(?!\d)")
 WEEKDAY_RE = re.compile(r"(?:每)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天])")
-WEEKDAY_EN = {"一": "Monday", "二": "Tuesday", "三": "Wednesday", "四": "Thursday", "五": "Friday",
-              "六": "Saturday", "日": "Sunday", "天": "Sunday"}
+WEEKDAY_EN = {
+    "一": "Monday",
+    "二": "Tuesday",
+    "三": "Wednesday",
+    "四": "Thursday",
+    "五": "Friday",
+    "六": "Saturday",
+    "日": "Sunday",
+    "天": "Sunday",
+}
 _BASELINE = re.compile(r"(?:较|比|同比|相比|较之)$")
 RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 _MAG = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
@@ -85,8 +123,11 @@ def figures(text: str) -> list[Figure]:
 def years(text: str) -> list[tuple[int, int, bool]]:
     """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True). A year something is
     compared with (较2019年增长, 比2018年) is a baseline, not the year a figure speaks of: left out."""
-    return [(m.start(), int(m.group("year")), m.group("since") == "以来") for m in YEAR_RE.finditer(text)
-            if not is_baseline(text, m.start())]
+    return [
+        (m.start(), int(m.group("year")), m.group("since") == "以来")
+        for m in YEAR_RE.finditer(text)
+        if not is_baseline(text, m.start())
+    ]
 
 
 def is_baseline(text: str, pos: int) -> bool:

@@ -13,12 +13,24 @@ from kb.sounds import syllables
 
 GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
 SUFFIXES = ("经开区", "街道", "省", "市", "县", "区", "乡", "镇")
-LEVEL_OF_SUFFIX = {"省": "province", "市": "city", "县": "county", "区": "district", "乡": "town",
-                   "镇": "town", "街道": "town", "经开区": "district"}
+LEVEL_OF_SUFFIX = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "district",
+    "乡": "town",
+    "镇": "town",
+    "街道": "town",
+    "经开区": "district",
+}
 # words that end like a place but are not one (全市, 该县, 城区 ...)
-_NOT_A_STEM = set("全我该本各此这那每市县区省城乡镇村地辖老山片社园景港战郊新两多个等和与在的外内上下其及或即分")
+_NOT_A_STEM = set(
+    "全我该本各此这那每市县区省城乡镇村地辖老山片社园景港战郊新两多个等和与在的外内上下其及或即分"
+)
 # what 我市/全市/市委 and 我县/全县/县委 point at: the article's home city / county
-CITY_REFS = re.compile(r"我市|全市|本市|市委|市政府|市里|市级领导|市区|市县|市直|市财政|市民政|市人社|市商务|市卫健")
+CITY_REFS = re.compile(
+    r"我市|全市|本市|市委|市政府|市里|市级领导|市区|市县|市直|市财政|市民政|市人社|市商务|市卫健"
+)
 COUNTY_REFS = re.compile(r"我县|全县|本县|县委|县政府|县里|县直|县扶贫")
 THIS_CITY = re.compile(r"该市")
 THIS_COUNTY = re.compile(r"该县")
@@ -51,8 +63,13 @@ def load_gazetteer(path: Path = GAZETTEER) -> dict[str, Place]:
     """The curated places, with short forms derived for counties and cities."""
     places: dict[str, Place] = {}
     for row in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-        place = Place(row["name"], row["level"], row.get("parent"), list(row.get("aliases", [])),
-                      list(row.get("english", [])))
+        place = Place(
+            row["name"],
+            row["level"],
+            row.get("parent"),
+            list(row.get("aliases", [])),
+            list(row.get("english", [])),
+        )
         short = stem(place.name)
         if short != place.name and place.level in ("province", "city", "county", "district"):
             place.aliases.append(short)
@@ -60,9 +77,39 @@ def load_gazetteer(path: Path = GAZETTEER) -> dict[str, Place]:
     return places
 
 
-_COMMON_STEMS = {"贫困", "重点", "国定", "省定", "示范", "百强", "试点", "先进", "全国", "老区", "山区", "片区",
-                 "城区", "新区", "园区", "景区", "社区", "港区", "战区", "郊区", "市区", "县区", "地区", "辖区",
-                 "一个", "每个", "这个", "那个", "各个", "我们", "他们"}
+_COMMON_STEMS = {
+    "贫困",
+    "重点",
+    "国定",
+    "省定",
+    "示范",
+    "百强",
+    "试点",
+    "先进",
+    "全国",
+    "老区",
+    "山区",
+    "片区",
+    "城区",
+    "新区",
+    "园区",
+    "景区",
+    "社区",
+    "港区",
+    "战区",
+    "郊区",
+    "市区",
+    "县区",
+    "地区",
+    "辖区",
+    "一个",
+    "每个",
+    "这个",
+    "那个",
+    "各个",
+    "我们",
+    "他们",
+}
 _NOT_PLACE_TAGS = {"a", "ad", "an", "b", "c", "d", "m", "p", "q", "r", "u", "v", "vd", "vn", "f", "t"}
 
 
@@ -85,8 +132,12 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
     counts: Counter[str] = Counter()
     for text in texts:
         cuts = None
-        for m in re.finditer(r"(?<![个\d等级和、])([\u4e00-\u9fff]{2})(县|市|区)(?![委长级里直区域城])", text):
-            if cuts is None:  # word boundaries: a place starts and ends at one (not 实现了市县, 永辉超市, 猪肉市场)
+        for m in re.finditer(
+            r"(?<![个\d等级和、])([\u4e00-\u9fff]{2})(县|市|区)(?![委长级里直区域城])", text
+        ):
+            if (
+                cuts is None
+            ):  # word boundaries: a place starts and ends at one (not 实现了市县, 永辉超市, 猪肉市场)
                 cuts, pos = {0}, 0
                 for word in jieba.lcut(text, HMM=False):
                     pos += len(word)
@@ -100,8 +151,9 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
             continue
         if any(k in name for k in known_names if len(k) >= 2):
             continue
-        found[name] = Place(name, LEVEL_OF_SUFFIX[name[-1]], None, [stem(name)], [english_name(name)],
-                            source="discovered")
+        found[name] = Place(
+            name, LEVEL_OF_SUFFIX[name[-1]], None, [stem(name)], [english_name(name)], source="discovered"
+        )
     return found
 
 
@@ -133,8 +185,9 @@ def infer_home(texts: list[str], gaz: Gazetteer, level: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def attribute(paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None,
-              home_county: str | None) -> list[list[list[str]]]:
+def attribute(
+    paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None, home_county: str | None
+) -> list[list[list[str]]]:
     """For each sentence of each paragraph, the places it is about, most specific first.
 
     Explicit mentions count; 我市/全市/市委 mean the home city, 我县/全县/县委 the current county,

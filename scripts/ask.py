@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Ask the programme bot from the command line.
 
-  python scripts/ask.py "汝阳县未脱贫人口有多少"      prints the reply
-  python scripts/ask.py --json "..."                 prints the structured answer
-  python scripts/ask.py --jsonl < questions.jsonl    one {"id","q","session"?} per line in, one answer per line out
+python scripts/ask.py "汝阳县未脱贫人口有多少"      prints the reply
+python scripts/ask.py --json "..."                 prints the structured answer
+python scripts/ask.py --jsonl < questions.jsonl    one {"id","q","session"?} per line in, one answer per line out
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("question", nargs="*", help="the question (omit with --jsonl)")
     ap.add_argument("--json", action="store_true", help="print the structured answer as JSON")
-    ap.add_argument("--jsonl", action="store_true", help="batch mode: JSON lines on stdin, JSON lines on stdout")
+    ap.add_argument(
+        "--jsonl", action="store_true", help="batch mode: JSON lines on stdin, JSON lines on stdout"
+    )
     ap.add_argument("--db", help="fact base file (default $KB_DB or kb/facts.db)")
     args = ap.parse_args(argv)
     engine = Engine(args.db)

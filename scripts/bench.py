@@ -92,8 +92,13 @@ def percentile(values: list[float], p: float) -> float:
 def summary_ms(seconds: list[float]) -> dict:
     """p50, p99, mean and max in milliseconds of a list of durations in seconds."""
     ms = [s * 1000 for s in seconds]
-    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 4), "p99_ms": round(percentile(ms, 99), 4),
-            "mean_ms": round(statistics.fmean(ms), 4), "max_ms": round(max(ms), 4)}
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 4),
+        "p99_ms": round(percentile(ms, 99), 4),
+        "mean_ms": round(statistics.fmean(ms), 4),
+        "max_ms": round(max(ms), 4),
+    }
 
 
 def peak_rss_mb() -> float:
@@ -142,10 +147,19 @@ def worker_build(spec: dict) -> dict:
         again = db.with_name(f"{db.stem}-warm{k}.db")
         warm.append(build(spec["articles"], again).seconds)
         again.unlink(missing_ok=True)
-    return {"ok": True, "build_s": round(report.seconds, 4), "wall_s": round(wall, 4),
-            "warm_s": [round(s, 4) for s in warm], "articles": report.articles, "sentences": report.sentences,
-            "facts": report.facts, "places": report.places, "db_bytes": db.stat().st_size,
-            "discovered": discovered_places(db), "rss_mb": peak_rss_mb()}
+    return {
+        "ok": True,
+        "build_s": round(report.seconds, 4),
+        "wall_s": round(wall, 4),
+        "warm_s": [round(s, 4) for s in warm],
+        "articles": report.articles,
+        "sentences": report.sentences,
+        "facts": report.facts,
+        "places": report.places,
+        "db_bytes": db.stat().st_size,
+        "discovered": discovered_places(db),
+        "rss_mb": peak_rss_mb(),
+    }
 
 
 def discovered_places(db: Path) -> list[str]:
@@ -171,15 +185,31 @@ def worker_serve(spec: dict) -> dict:
     engine.ask(spec["warmup"])
     first_s = time.perf_counter() - started
     durations, answers = ask_rounds(engine, spec["rounds"])
-    return {"ok": True, "load_s": round(load_s, 4), "first_answer_s": round(first_s, 4),
-            "latency": summary_ms(durations), "answers": answers, "answer_rate": answer_rate(answers),
-            "slowest": slowest(durations, spec["rounds"], answers), "rss_mb": peak_rss_mb()}
+    return {
+        "ok": True,
+        "load_s": round(load_s, 4),
+        "first_answer_s": round(first_s, 4),
+        "latency": summary_ms(durations),
+        "answers": answers,
+        "answer_rate": answer_rate(answers),
+        "slowest": slowest(durations, spec["rounds"], answers),
+        "rss_mb": peak_rss_mb(),
+    }
 
 
-def slowest(durations: list[float], rounds: list[list[dict]], answers: list[list[list]], k: int = 3) -> list[list]:
+def slowest(
+    durations: list[float], rounds: list[list[dict]], answers: list[list[list]], k: int = 3
+) -> list[list]:
     """The k slowest distinct questions: [ms, question, answered]."""
-    flat = [(d * 1000, c["q"], a[0]) for d, c, a in zip(
-        durations, (c for cases in rounds for c in cases), (a for row in answers for a in row), strict=True)]
+    flat = [
+        (d * 1000, c["q"], a[0])
+        for d, c, a in zip(
+            durations,
+            (c for cases in rounds for c in cases),
+            (a for row in answers for a in row),
+            strict=True,
+        )
+    ]
     out: list[list] = []
     for ms, q, found in sorted(flat, reverse=True):
         if all(q != o[1] for o in out):
@@ -197,7 +227,16 @@ def run_worker(kind: str, spec: dict, workdir: Path, timeout: float) -> dict:
     spec_file = workdir / f"spec-{kind}-{time.monotonic_ns()}.json"
     out_file = spec_file.with_suffix(".out.json")
     spec_file.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    cmd = [sys.executable, str(SCRIPTS / "bench.py"), "--worker", kind, "--spec", str(spec_file), "--out", str(out_file)]
+    cmd = [
+        sys.executable,
+        str(SCRIPTS / "bench.py"),
+        "--worker",
+        kind,
+        "--spec",
+        str(spec_file),
+        "--out",
+        str(out_file),
+    ]
     started = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
@@ -220,8 +259,12 @@ def cold_start(db: Path, question: str, repeats: int) -> dict:
     for k in range(repeats):
         progress(f"cold start {k + 1}/{repeats}")
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(SCRIPTS / "ask.py"), "--db", str(db), question],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+        proc = subprocess.Popen(
+            [sys.executable, str(SCRIPTS / "ask.py"), "--db", str(db), question],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
         first = proc.stdout.readline()
         answered = time.perf_counter() - started
         proc.stdout.read()
@@ -229,8 +272,12 @@ def cold_start(db: Path, question: str, repeats: int) -> dict:
         if proc.returncode != 0 or not first.strip():
             raise RuntimeError(f"scripts/ask.py failed (exit {proc.returncode})")
         runs.append(round(answered, 4))
-    return {"runs_s": runs, "median_s": round(statistics.median(runs), 4), "question": question,
-            "command": "python scripts/ask.py --db <temp fact base> <question>"}
+    return {
+        "runs_s": runs,
+        "median_s": round(statistics.median(runs), 4),
+        "question": question,
+        "command": "python scripts/ask.py --db <temp fact base> <question>",
+    }
 
 
 # ---- 6. baselines -------------------------------------------------------------------------------------
@@ -301,15 +348,21 @@ def baselines(db: Path, rounds: list[list[dict]], engine_p50_ms: float) -> dict:
         t2 = clock()
         timed["bm25"].append(t1 - t0)
         timed["fuzzy"].append(t2 - t1)
-    out = {"sentences": len(sentences), "bm25_index_s": round(index_s, 4),
-           "bm25": summary_ms(timed["bm25"]), "fuzzy": summary_ms(timed["fuzzy"])}
+    out = {
+        "sentences": len(sentences),
+        "bm25_index_s": round(index_s, 4),
+        "bm25": summary_ms(timed["bm25"]),
+        "fuzzy": summary_ms(timed["fuzzy"]),
+    }
     out["ratio_engine_bm25_p50"] = round(engine_p50_ms / out["bm25"]["p50_ms"], 3)
     out["ratio_engine_fuzzy_p50"] = round(engine_p50_ms / out["fuzzy"]["p50_ms"], 3)
     return out
 
 
 # ---- 4. synthetic corpora -------------------------------------------------------------------------------
-def agreement(synthetic: list[list[list]], shipped: list[list[list]], worlds: list[list], articles: list) -> float:
+def agreement(
+    synthetic: list[list[list]], shipped: list[list[list]], worlds: list[list], articles: list
+) -> float:
     """Share of rewritten questions answered like the shipped one: both unanswered, or the shipped value
     rewritten by one of the world's articles (figures scaled, names replaced)."""
     same = total = 0
@@ -334,8 +387,15 @@ def leftover_names(folder: Path, names: set[str]) -> list[str]:
     return sorted(left)
 
 
-def synthetic_size(n: int, cases: list[dict], rounds: int, workdir: Path, shipped_answers: list[list[list]],
-                   seed: int, timeout: float) -> dict:
+def synthetic_size(
+    n: int,
+    cases: list[dict],
+    rounds: int,
+    workdir: Path,
+    shipped_answers: list[list[list]],
+    seed: int,
+    timeout: float,
+) -> dict:
     """Write a synthetic corpus of n articles, build it in one process, serve it in another."""
     from scripts import synth_corpus
 
@@ -347,7 +407,13 @@ def synthetic_size(n: int, cases: list[dict], rounds: int, workdir: Path, shippe
     progress(f"synthetic corpus of {n} articles: building")
     db = workdir / f"facts-{n}.db"
     built = run_worker("build", {"articles": str(folder), "db": str(db)}, workdir, timeout)
-    row = {"articles": n, "synthetic": True, "corpus_dir": str(folder), "original_names_left": left, "build": built}
+    row = {
+        "articles": n,
+        "synthetic": True,
+        "corpus_dir": str(folder),
+        "original_names_left": left,
+        "build": built,
+    }
     if not built.get("ok"):
         return row
     generated = {new for a in articles for new in a.rewriter.names.values()}
@@ -355,15 +421,24 @@ def synthetic_size(n: int, cases: list[dict], rounds: int, workdir: Path, shippe
     questions = synth_corpus.synthetic_questions(cases, articles, rounds, seed, places)
     worlds = [r[0]["world"] for r in questions]
     progress(f"synthetic corpus of {n} articles: serving {len(cases)} x {rounds} rewritten questions")
-    served = run_worker("serve", {"db": str(db), "warmup": questions[0][0]["q"],
-                                  "rounds": [[{k: c[k] for k in ("id", "q", "session") if k in c} for c in r]
-                                             for r in questions]}, workdir, timeout)
+    served = run_worker(
+        "serve",
+        {
+            "db": str(db),
+            "warmup": questions[0][0]["q"],
+            "rounds": [[{k: c[k] for k in ("id", "q", "session") if k in c} for c in r] for r in questions],
+        },
+        workdir,
+        timeout,
+    )
     row["serve"] = served
     if served.get("ok"):
         row["agreement"] = agreement(served["answers"], shipped_answers, worlds, articles)
         lost = []
         for r, answers in enumerate(served["answers"]):
-            for case, mine, base in zip(questions[r], answers, shipped_answers[r % len(shipped_answers)], strict=True):
+            for case, mine, base in zip(
+                questions[r], answers, shipped_answers[r % len(shipped_answers)], strict=True
+            ):
                 if base[0] and not mine[0] and case["original"] not in lost:
                     lost.append(case["original"])
         row["unanswered_examples"] = lost[:8]
@@ -384,9 +459,15 @@ def run(args: argparse.Namespace) -> dict:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     results: dict = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "questions": {"file": str(source), "count": len(cases), "rounds": rounds}, "targets": TARGETS,
-        "quick": quick, "workdir": str(workdir),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "questions": {"file": str(source), "count": len(cases), "rounds": rounds},
+        "targets": TARGETS,
+        "quick": quick,
+        "workdir": str(workdir),
     }
     rounds_cases = [cases] * rounds
 
@@ -394,17 +475,25 @@ def run(args: argparse.Namespace) -> dict:
     builds = []
     for k in range(repeats):
         progress(f"building the shipped fact base {k + 1}/{repeats} (fresh process)")
-        built = run_worker("build", {"articles": str(SHIPPED), "db": str(workdir / f"facts-shipped-{k}.db"),
-                                     "repeat": 2}, workdir, timeout)
+        built = run_worker(
+            "build",
+            {"articles": str(SHIPPED), "db": str(workdir / f"facts-shipped-{k}.db"), "repeat": 2},
+            workdir,
+            timeout,
+        )
         if not built.get("ok"):
             raise SystemExit(f"building the shipped articles failed: {built.get('error')}")
         builds.append(built)
     shipped_db = workdir / "facts-shipped-0.db"
     results["build"] = {
-        "runs_s": [b["build_s"] for b in builds], "median_s": statistics.median(b["build_s"] for b in builds),
+        "runs_s": [b["build_s"] for b in builds],
+        "median_s": statistics.median(b["build_s"] for b in builds),
         "process_median_s": statistics.median(b["process_s"] for b in builds),
-        "warm_median_s": statistics.median(s for b in builds for s in b["warm_s"]), "target_s": TARGETS["build_s"],
-        "articles": builds[0]["articles"], "sentences": builds[0]["sentences"], "facts": builds[0]["facts"],
+        "warm_median_s": statistics.median(s for b in builds for s in b["warm_s"]),
+        "target_s": TARGETS["build_s"],
+        "articles": builds[0]["articles"],
+        "sentences": builds[0]["sentences"],
+        "facts": builds[0]["facts"],
         "places": builds[0]["places"],
     }
 
@@ -419,8 +508,11 @@ def run(args: argparse.Namespace) -> dict:
     engine.ask(cases[0]["q"])
     durations, shipped_answers = ask_rounds(engine, rounds_cases)
     lat = summary_ms(durations)
-    lat.update(target_p50_ms=TARGETS["p50_ms"], target_p99_ms=TARGETS["p99_ms"],
-               answer_rate=answer_rate(shipped_answers))
+    lat.update(
+        target_p50_ms=TARGETS["p50_ms"],
+        target_p99_ms=TARGETS["p99_ms"],
+        answer_rate=answer_rate(shipped_answers),
+    )
     results["latency"] = lat
     progress("baselines: BM25 and rapidfuzz over the same sentences")
     results["baseline"] = baselines(shipped_db, rounds_cases, lat["p50_ms"])
@@ -430,17 +522,33 @@ def run(args: argparse.Namespace) -> dict:
     for n in sizes:
         if n == 5:
             progress(f"shipped fact base: serving {len(cases)} x {rounds} questions in a fresh process")
-            served = run_worker("serve", {"db": str(shipped_db), "warmup": cases[0]["q"], "rounds": rounds_cases},
-                                workdir, timeout)
+            served = run_worker(
+                "serve",
+                {"db": str(shipped_db), "warmup": cases[0]["q"], "rounds": rounds_cases},
+                workdir,
+                timeout,
+            )
             served.pop("answers", None)
-            rows.append({"articles": 5, "synthetic": False, "build": {**builds[0], "build_s": results["build"]["median_s"],
-                                                                       "rss_mb": max(b["rss_mb"] for b in builds)},
-                         "serve": served})
+            rows.append(
+                {
+                    "articles": 5,
+                    "synthetic": False,
+                    "build": {
+                        **builds[0],
+                        "build_s": results["build"]["median_s"],
+                        "rss_mb": max(b["rss_mb"] for b in builds),
+                    },
+                    "serve": served,
+                }
+            )
         else:
             rows.append(synthetic_size(n, cases, rounds, workdir, shipped_answers, args.seed, timeout))
     results["sizes"] = rows
     shipped_row = next(row for row in rows if not row["synthetic"])
-    results["serve_rss_mb"] = {"engine_process": shipped_row["serve"].get("rss_mb"), "target_mb": TARGETS["serve_rss_mb"]}
+    results["serve_rss_mb"] = {
+        "engine_process": shipped_row["serve"].get("rss_mb"),
+        "target_mb": TARGETS["serve_rss_mb"],
+    }
 
     # 7. Telegram load test (its own process: the real bot on the shipped fact base)
     if not args.no_load:
@@ -448,8 +556,20 @@ def run(args: argparse.Namespace) -> dict:
         messages, chats = args.load_messages or messages, args.load_chats or chats
         progress(f"Telegram load test: {messages} messages from {chats} chats, raw and rate-limited")
         out = workdir / "load.json"
-        cmd = [sys.executable, str(SCRIPTS / "bench_load.py"), "--db", str(shipped_db), "--messages", str(messages),
-               "--chats", str(chats), "--idle", str(idle), "--json", str(out)]
+        cmd = [
+            sys.executable,
+            str(SCRIPTS / "bench_load.py"),
+            "--db",
+            str(shipped_db),
+            "--messages",
+            str(messages),
+            "--chats",
+            str(chats),
+            "--idle",
+            str(idle),
+            "--json",
+            str(out),
+        ]
         if args.questions:
             cmd += ["--questions", str(args.questions)]
         try:
@@ -476,32 +596,54 @@ def report(res: dict) -> str:
     lines = []
     m, q = res["machine"], res["questions"]
     lines.append(f"Programme bot benchmark — {m['cpus']} CPUs, Python {m['python']}, {m['platform']}")
-    lines.append(f"Questions: {q['file']} ({q['count']} questions, {q['rounds']} rounds)"
-                 + ("  [--quick]" if res.get("quick") else ""))
+    lines.append(
+        f"Questions: {q['file']} ({q['count']} questions, {q['rounds']} rounds)"
+        + ("  [--quick]" if res.get("quick") else "")
+    )
     lines.append("")
     c = res["cold_start"]
-    lines.append("1. Cold start to first answer (spawn `python scripts/ask.py --db FILE Q` -> answer on stdout)")
+    lines.append(
+        "1. Cold start to first answer (spawn `python scripts/ask.py --db FILE Q` -> answer on stdout)"
+    )
     lines.append(f"   median {c['median_s']:.2f} s   runs: {', '.join(f'{s:.2f}' for s in c['runs_s'])} s")
     lat = res["latency"]
     lines.append("")
-    lines.append(f"2. Per-question latency after start-up ({lat['n']} answers: {q['count']} questions x {q['rounds']} "
-                 "rounds, sessions kept, one process)")
-    lines.append(f"   p50 {lat['p50_ms']:.3f} ms   target <= {TARGETS['p50_ms']:g} ms   "
-                 f"{_mark(lat['p50_ms'], TARGETS['p50_ms'])}")
-    lines.append(f"   p99 {lat['p99_ms']:.3f} ms   target <= {TARGETS['p99_ms']:g} ms   "
-                 f"{_mark(lat['p99_ms'], TARGETS['p99_ms'])}")
-    lines.append(f"   mean {lat['mean_ms']:.3f} ms, max {lat['max_ms']:.2f} ms; answered {lat['answer_rate']:.1%}")
+    lines.append(
+        f"2. Per-question latency after start-up ({lat['n']} answers: {q['count']} questions x {q['rounds']} "
+        "rounds, sessions kept, one process)"
+    )
+    lines.append(
+        f"   p50 {lat['p50_ms']:.3f} ms   target <= {TARGETS['p50_ms']:g} ms   "
+        f"{_mark(lat['p50_ms'], TARGETS['p50_ms'])}"
+    )
+    lines.append(
+        f"   p99 {lat['p99_ms']:.3f} ms   target <= {TARGETS['p99_ms']:g} ms   "
+        f"{_mark(lat['p99_ms'], TARGETS['p99_ms'])}"
+    )
+    lines.append(
+        f"   mean {lat['mean_ms']:.3f} ms, max {lat['max_ms']:.2f} ms; answered {lat['answer_rate']:.1%}"
+    )
     b = res["build"]
     lines.append("")
-    lines.append(f"3. Fact base build, shipped articles ({b['articles']} articles, {b['sentences']} sentences, "
-                 f"{b['facts']} facts), fresh process, temp dir")
-    lines.append(f"   median {b['median_s']:.2f} s   target <= {TARGETS['build_s']:g} s   "
-                 f"{_mark(b['median_s'], TARGETS['build_s'])}   runs: {', '.join(f'{s:.2f}' for s in b['runs_s'])} s")
-    lines.append(f"   whole process (spawn to exit, imports included) {b['process_median_s']:.2f} s; "
-                 f"second build in the same process {b['warm_median_s']:.2f} s")
+    lines.append(
+        f"3. Fact base build, shipped articles ({b['articles']} articles, {b['sentences']} sentences, "
+        f"{b['facts']} facts), fresh process, temp dir"
+    )
+    lines.append(
+        f"   median {b['median_s']:.2f} s   target <= {TARGETS['build_s']:g} s   "
+        f"{_mark(b['median_s'], TARGETS['build_s'])}   runs: {', '.join(f'{s:.2f}' for s in b['runs_s'])} s"
+    )
+    lines.append(
+        f"   whole process (spawn to exit, imports included) {b['process_median_s']:.2f} s; "
+        f"second build in the same process {b['warm_median_s']:.2f} s"
+    )
     lines.append("")
-    lines.append("4. Scaling with synthetic corpora (shipped articles rewritten: generated place names, scaled figures)")
-    lines.append("   articles  build s  file MB  build RSS MB  serve RSS MB  start s  p50 ms  p99 ms  answered  agree")
+    lines.append(
+        "4. Scaling with synthetic corpora (shipped articles rewritten: generated place names, scaled figures)"
+    )
+    lines.append(
+        "   articles  build s  file MB  build RSS MB  serve RSS MB  start s  p50 ms  p99 ms  answered  agree"
+    )
     shipped_rate = lat["answer_rate"]
     notes = []
     for row in res["sizes"]:
@@ -514,60 +656,91 @@ def report(res: dict) -> str:
             lines.append(f"   {label:>8}  {bl['build_s']:7.2f}  serving failed: {sv.get('error', '')[:200]}")
             continue
         agree = f"{row['agreement']:.0%}" if "agreement" in row else "-"
-        lines.append(f"   {label:>12}  {bl['build_s']:7.2f}  {bl['db_bytes'] / 1e6:7.2f}  {bl['rss_mb']:12.0f}  "
-                     f"{sv['rss_mb']:12.0f}  {sv['load_s']:7.2f}  {sv['latency']['p50_ms']:6.2f}  "
-                     f"{sv['latency']['p99_ms']:6.2f}  {sv['answer_rate']:8.1%}  {agree:>5}")
+        lines.append(
+            f"   {label:>12}  {bl['build_s']:7.2f}  {bl['db_bytes'] / 1e6:7.2f}  {bl['rss_mb']:12.0f}  "
+            f"{sv['rss_mb']:12.0f}  {sv['load_s']:7.2f}  {sv['latency']['p50_ms']:6.2f}  "
+            f"{sv['latency']['p99_ms']:6.2f}  {sv['answer_rate']:8.1%}  {agree:>5}"
+        )
         if row["synthetic"]:
             if row.get("original_names_left"):
-                notes.append(f"   {row['articles']} articles: original place names left: {row['original_names_left']}")
+                notes.append(
+                    f"   {row['articles']} articles: original place names left: {row['original_names_left']}"
+                )
             drop = shipped_rate - sv["answer_rate"]
-            verdict = ("near the shipped rate" if drop <= ANSWER_RATE_TOLERANCE else
-                       f"LOW: {drop:.0%} below the shipped rate")
-            notes.append(f"   {row['articles']} articles: answer rate {sv['answer_rate']:.1%} vs {shipped_rate:.1%} on the "
-                         f"shipped articles ({verdict}); {sv['latency']['n']} rewritten questions, no original "
-                         f"place names left: {'yes' if not row.get('original_names_left') else 'NO'}")
+            verdict = (
+                "near the shipped rate"
+                if drop <= ANSWER_RATE_TOLERANCE
+                else f"LOW: {drop:.0%} below the shipped rate"
+            )
+            notes.append(
+                f"   {row['articles']} articles: answer rate {sv['answer_rate']:.1%} vs {shipped_rate:.1%} on the "
+                f"shipped articles ({verdict}); {sv['latency']['n']} rewritten questions, no original "
+                f"place names left: {'yes' if not row.get('original_names_left') else 'NO'}"
+            )
             if row.get("false_places"):
-                notes.append(f"     words the build took for places (discovered, not generated names): "
-                             f"{len(row['false_places'])}: {'、'.join(row['false_places'][:12])}")
+                notes.append(
+                    f"     words the build took for places (discovered, not generated names): "
+                    f"{len(row['false_places'])}: {'、'.join(row['false_places'][:12])}"
+                )
             if row.get("unanswered_examples"):
-                notes.append("     answered on the shipped articles but not here: "
-                             + " | ".join(row["unanswered_examples"][:5]))
-    lines.append("   (start s: engine import + load + jieba in the serving process; agree: same answer as on the shipped "
-                 "articles, figures scaled and names replaced)")
+                notes.append(
+                    "     answered on the shipped articles but not here: "
+                    + " | ".join(row["unanswered_examples"][:5])
+                )
+    lines.append(
+        "   (start s: engine import + load + jieba in the serving process; agree: same answer as on the shipped "
+        "articles, figures scaled and names replaced)"
+    )
     lines += notes
     for row in res["sizes"]:
         slow = (row.get("serve") or {}).get("slowest")
         if slow:
-            lines.append(f"   slowest at {row['articles']}: " + " | ".join(
-                f"{q} {ms:.1f} ms{'' if found else ' (unanswered)'}" for ms, q, found in slow))
+            lines.append(
+                f"   slowest at {row['articles']}: "
+                + " | ".join(f"{q} {ms:.1f} ms{'' if found else ' (unanswered)'}" for ms, q, found in slow)
+            )
     first = next((row for row in res["sizes"] if row.get("sample_questions")), None)
     if first:
         lines.append("   e.g. " + " | ".join(first["sample_questions"][:3]))
     rss = res["serve_rss_mb"]
     lines.append("")
     lines.append("5. Peak memory (RSS) serving the shipped fact base")
-    lines.append(f"   engine process (load + questions): {rss['engine_process'] or 0:.0f} MB   target <= "
-                 f"{TARGETS['serve_rss_mb']:g} MB   {_mark(rss['engine_process'], TARGETS['serve_rss_mb'])}")
+    lines.append(
+        f"   engine process (load + questions): {rss['engine_process'] or 0:.0f} MB   target <= "
+        f"{TARGETS['serve_rss_mb']:g} MB   {_mark(rss['engine_process'], TARGETS['serve_rss_mb'])}"
+    )
     if rss.get("bot_process") is not None:
-        lines.append(f"   bot process (python-telegram-bot + engine, load test below): {rss['bot_process']:.0f} MB   "
-                     f"{_mark(rss['bot_process'], TARGETS['serve_rss_mb'])}")
+        lines.append(
+            f"   bot process (python-telegram-bot + engine, load test below): {rss['bot_process']:.0f} MB   "
+            f"{_mark(rss['bot_process'], TARGETS['serve_rss_mb'])}"
+        )
     bl = res["baseline"]
     lines.append("")
     lines.append(f"6. Baselines over the same {bl['sentences']} sentences, same questions (this process)")
     lines.append(f"   engine   p50 {lat['p50_ms']:.3f} ms  p99 {lat['p99_ms']:.3f} ms")
-    lines.append(f"   BM25     p50 {bl['bm25']['p50_ms']:.3f} ms  p99 {bl['bm25']['p99_ms']:.3f} ms  (jieba tokens; index "
-                 f"built in {bl['bm25_index_s']:.2f} s)   engine/BM25 p50 = {bl['ratio_engine_bm25_p50']:.2f}")
-    lines.append(f"   rapidfuzz extractOne (WRatio) p50 {bl['fuzzy']['p50_ms']:.3f} ms  p99 {bl['fuzzy']['p99_ms']:.3f} ms"
-                 f"   engine/fuzzy p50 = {bl['ratio_engine_fuzzy_p50']:.2f}")
+    lines.append(
+        f"   BM25     p50 {bl['bm25']['p50_ms']:.3f} ms  p99 {bl['bm25']['p99_ms']:.3f} ms  (jieba tokens; index "
+        f"built in {bl['bm25_index_s']:.2f} s)   engine/BM25 p50 = {bl['ratio_engine_bm25_p50']:.2f}"
+    )
+    lines.append(
+        f"   rapidfuzz extractOne (WRatio) p50 {bl['fuzzy']['p50_ms']:.3f} ms  p99 {bl['fuzzy']['p99_ms']:.3f} ms"
+        f"   engine/fuzzy p50 = {bl['ratio_engine_fuzzy_p50']:.2f}"
+    )
     lines.append("")
     if "load" in res:
         lines.append("7. " + _load_text(res["load"]))
     else:
         lines.append("7. Telegram load test skipped (--no-load); run python scripts/bench_load.py")
-    missed = [name for name, value, target in (
-        ("p50 latency", lat["p50_ms"], TARGETS["p50_ms"]), ("p99 latency", lat["p99_ms"], TARGETS["p99_ms"]),
-        ("build time", b["median_s"], TARGETS["build_s"]),
-        ("serving RSS", rss["engine_process"], TARGETS["serve_rss_mb"])) if value is None or value > target]
+    missed = [
+        name
+        for name, value, target in (
+            ("p50 latency", lat["p50_ms"], TARGETS["p50_ms"]),
+            ("p99 latency", lat["p99_ms"], TARGETS["p99_ms"]),
+            ("build time", b["median_s"], TARGETS["build_s"]),
+            ("serving RSS", rss["engine_process"], TARGETS["serve_rss_mb"]),
+        )
+        if value is None or value > target
+    ]
     lines.append("")
     lines.append("Targets missed: " + (", ".join(missed) if missed else "none"))
     return "\n".join(lines)
@@ -583,16 +756,22 @@ def _load_text(load: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="tiny run: synthetic sizes 5 and 20, 3 rounds, small load test")
+    ap.add_argument(
+        "--quick", action="store_true", help="tiny run: synthetic sizes 5 and 20, 3 rounds, small load test"
+    )
     ap.add_argument("--articles", type=int, help="largest synthetic corpus (default 500; 20 with --quick)")
     ap.add_argument("--rounds", type=int, help="rounds over the questions (default 20; 3 with --quick)")
     ap.add_argument("--json", help="also write the figures as JSON to this file")
-    ap.add_argument("--questions", help="questions file (default ../shared/eval/dev.jsonl, else "
-                                        "tests/data/bench_questions.txt)")
+    ap.add_argument(
+        "--questions",
+        help="questions file (default ../shared/eval/dev.jsonl, else tests/data/bench_questions.txt)",
+    )
     ap.add_argument("--workdir", help="keep the temp files (fact bases, synthetic corpora) in this folder")
     ap.add_argument("--seed", type=int, default=20240601, help="seed of the synthetic corpora")
     ap.add_argument("--no-load", action="store_true", help="skip the Telegram load test")
-    ap.add_argument("--load-messages", type=int, help="messages of the load test (default 500; 60 with --quick)")
+    ap.add_argument(
+        "--load-messages", type=int, help="messages of the load test (default 500; 60 with --quick)"
+    )
     ap.add_argument("--load-chats", type=int, help="chats sending them (default 100; 20 with --quick)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds any one step may take (default 900)")
     ap.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)

@@ -80,7 +80,9 @@ def read_questions(path: str | Path | None = None) -> list[str]:
 
 def plan(questions: list[str], messages: int, chats: int, first_chat: int) -> list[tuple[int, str]]:
     """(chat id, question) for each message: chats take turns, each walking the questions."""
-    return [(first_chat + k % chats, questions[(k * 7 + k // chats) % len(questions)]) for k in range(messages)]
+    return [
+        (first_chat + k % chats, questions[(k * 7 + k // chats) % len(questions)]) for k in range(messages)
+    ]
 
 
 def engine_throughput(engine, messages: list[tuple[int, str]]) -> dict:
@@ -91,8 +93,12 @@ def engine_throughput(engine, messages: list[tuple[int, str]]) -> dict:
     for chat, q in messages:
         engine.ask(q, session=f"engine{chat}")
     seconds = time.perf_counter() - started
-    return {"questions": len(messages), "seconds": round(seconds, 4),
-            "questions_per_s": round(len(messages) / seconds, 1), "mean_ms": round(seconds / len(messages) * 1000, 3)}
+    return {
+        "questions": len(messages),
+        "seconds": round(seconds, 4),
+        "questions_per_s": round(len(messages) / seconds, 1),
+        "mean_ms": round(seconds / len(messages) * 1000, 3),
+    }
 
 
 async def _wait(api: TimedBotApi, chats: set[int], count: int, deadline: float) -> bool:
@@ -103,16 +109,21 @@ async def _wait(api: TimedBotApi, chats: set[int], count: int, deadline: float) 
     return False
 
 
-async def bot_run(engine, messages: list[tuple[int, str]], *, rate_limit: bool, idle: int, workdir: Path,
-                  timeout: float) -> dict:
+async def bot_run(
+    engine, messages: list[tuple[int, str]], *, rate_limit: bool, idle: int, workdir: Path, timeout: float
+) -> dict:
     """One run of the bot against a fresh fake Bot API: idle round trips, then the burst."""
     from bot.app import build_app
     from bot.config import Settings
 
     label = "rate_limited" if rate_limit else "raw"
     with TimedBotApi() as api:
-        settings = Settings(token="123:TEST", base_url=api.base_url, question_log=str(workdir / f"questions-{label}.db"),
-                            reload_seconds=3600)
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            question_log=str(workdir / f"questions-{label}.db"),
+            reload_seconds=3600,
+        )
         app = build_app(settings, engine, rate_limit=rate_limit)
         async with app:
             await app.start()
@@ -124,8 +135,9 @@ async def bot_run(engine, messages: list[tuple[int, str]], *, rate_limit: bool, 
                 await app.stop()
 
 
-async def _measure(api: TimedBotApi, messages: list[tuple[int, str]], *, idle: int, timeout: float,
-                   label: str) -> dict:
+async def _measure(
+    api: TimedBotApi, messages: list[tuple[int, str]], *, idle: int, timeout: float, label: str
+) -> dict:
     idle_ms = []
     idle_chat = {1}
     for k in range(idle):  # one message at a time: the bot's own round trip (also warms the connections)
@@ -152,20 +164,35 @@ async def _measure(api: TimedBotApi, messages: list[tuple[int, str]], *, idle: i
     last = max((t for t, _ in replies), default=started)
     seconds = max(last - started, 1e-9)
     print(f"[load] {label}: {len(replies)}/{len(messages)} replies in {seconds:.2f}s", file=sys.stderr)
-    out = {"messages": len(messages), "chats": len(chats), "replied": len(replies), "complete": complete,
-           "seconds": round(seconds, 3), "messages_per_s": round(len(replies) / seconds, 1)}
+    out = {
+        "messages": len(messages),
+        "chats": len(chats),
+        "replied": len(replies),
+        "complete": complete,
+        "seconds": round(seconds, 3),
+        "messages_per_s": round(len(replies) / seconds, 1),
+    }
     if latencies:
-        out.update(p50_ms=round(percentile(latencies, 50), 1), p99_ms=round(percentile(latencies, 99), 1),
-                   max_ms=round(max(latencies), 1))
+        out.update(
+            p50_ms=round(percentile(latencies, 50), 1),
+            p99_ms=round(percentile(latencies, 99), 1),
+            max_ms=round(max(latencies), 1),
+        )
     if idle_ms:
         out["idle_p50_ms"] = round(percentile(idle_ms, 50), 1)
         out["idle_messages"] = len(idle_ms)
     return out
 
 
-def run(db: str | Path | None = None, messages: int = 500, chats: int = 100, idle: int = 20,
-        questions_file: str | Path | None = None, modes: tuple[str, ...] = ("raw", "rate_limited"),
-        timeout: float | None = None) -> dict:
+def run(
+    db: str | Path | None = None,
+    messages: int = 500,
+    chats: int = 100,
+    idle: int = 20,
+    questions_file: str | Path | None = None,
+    modes: tuple[str, ...] = ("raw", "rate_limited"),
+    timeout: float | None = None,
+) -> dict:
     """The whole load test; returns the figures (see the module docstring)."""
     from engine import Engine
     from engine.core import build
@@ -184,8 +211,16 @@ def run(db: str | Path | None = None, messages: int = 500, chats: int = 100, idl
         result: dict = {"messages": messages, "chats": chats, "engine": engine_throughput(engine, burst)}
         for mode in modes:
             limit = timeout or (20 + messages / (25 if mode == "rate_limited" else 50))
-            result[mode] = asyncio.run(bot_run(engine, burst, rate_limit=mode == "rate_limited", idle=idle,
-                                               workdir=workdir, timeout=limit))
+            result[mode] = asyncio.run(
+                bot_run(
+                    engine,
+                    burst,
+                    rate_limit=mode == "rate_limited",
+                    idle=idle,
+                    workdir=workdir,
+                    timeout=limit,
+                )
+            )
     result["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
@@ -193,23 +228,35 @@ def run(db: str | Path | None = None, messages: int = 500, chats: int = 100, idl
 def describe(result: dict) -> str:
     """The figures as lines of text."""
     eng = result["engine"]
-    lines = [f"Telegram load test: {result['messages']} messages from {result['chats']} chats pushed at once to the "
-             "fake Bot API on 127.0.0.1",
-             f"  engine alone, same questions: {eng['questions_per_s']:.0f} questions/s ({eng['mean_ms']:.2f} ms each)"]
-    names = {"raw": "bot, no rate limiter (raw capacity)",
-             "rate_limited": "bot with AIORateLimiter (30 msg/s once its first 30 have gone out at once)"}
+    lines = [
+        f"Telegram load test: {result['messages']} messages from {result['chats']} chats pushed at once to the "
+        "fake Bot API on 127.0.0.1",
+        f"  engine alone, same questions: {eng['questions_per_s']:.0f} questions/s ({eng['mean_ms']:.2f} ms each)",
+    ]
+    names = {
+        "raw": "bot, no rate limiter (raw capacity)",
+        "rate_limited": "bot with AIORateLimiter (30 msg/s once its first 30 have gone out at once)",
+    }
     for mode, name in names.items():
         r = result.get(mode)
         if not r:
             continue
-        done = "" if r["complete"] else f"  INCOMPLETE: {r['replied']}/{r['messages']} replies before the time limit"
-        lines.append(f"  {name}: {r['messages_per_s']:.1f} messages/s, latency p50 {r.get('p50_ms', 0):.0f} ms, "
-                     f"p99 {r.get('p99_ms', 0):.0f} ms under the burst; one message at a time "
-                     f"{r.get('idle_p50_ms', 0):.0f} ms{done}")
+        done = (
+            ""
+            if r["complete"]
+            else f"  INCOMPLETE: {r['replied']}/{r['messages']} replies before the time limit"
+        )
+        lines.append(
+            f"  {name}: {r['messages_per_s']:.1f} messages/s, latency p50 {r.get('p50_ms', 0):.0f} ms, "
+            f"p99 {r.get('p99_ms', 0):.0f} ms under the burst; one message at a time "
+            f"{r.get('idle_p50_ms', 0):.0f} ms{done}"
+        )
     if result.get("raw") and eng["questions_per_s"] > 3 * result["raw"]["messages_per_s"]:
         share = result["raw"]["messages_per_s"] / eng["questions_per_s"] * 100
-        lines.append(f"  the engine is not the bottleneck: it needs ~{share:.0f}% of the time the bot spends per "
-                     "message (the rest is Telegram plumbing: polling, handlers, HTTP, question log)")
+        lines.append(
+            f"  the engine is not the bottleneck: it needs ~{share:.0f}% of the time the bot spends per "
+            "message (the rest is Telegram plumbing: polling, handlers, HTTP, question log)"
+        )
     lines.append(f"  peak RSS of this bot process: {result['rss_mb']:.0f} MB")
     return "\n".join(lines)
 
@@ -217,18 +264,31 @@ def describe(result: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--messages", type=int, default=500, help="messages in the burst (default 500)")
-    ap.add_argument("--chats", type=int, default=100, help="distinct private chats sending them (default 100)")
-    ap.add_argument("--idle", type=int, default=20, help="single messages sent one at a time first (default 20)")
+    ap.add_argument(
+        "--chats", type=int, default=100, help="distinct private chats sending them (default 100)"
+    )
+    ap.add_argument(
+        "--idle", type=int, default=20, help="single messages sent one at a time first (default 20)"
+    )
     ap.add_argument("--db", help="fact base to serve (default: build the shipped articles into a temp dir)")
-    ap.add_argument("--questions", help="questions file (default ../shared/eval/dev.jsonl or tests/data/bench_questions.txt)")
-    ap.add_argument("--mode", choices=("both", "raw", "rate_limited"), default="both", help="which runs (default both)")
-    ap.add_argument("--timeout", type=float, help="seconds each run may take (default from the message count)")
+    ap.add_argument(
+        "--questions",
+        help="questions file (default ../shared/eval/dev.jsonl or tests/data/bench_questions.txt)",
+    )
+    ap.add_argument(
+        "--mode", choices=("both", "raw", "rate_limited"), default="both", help="which runs (default both)"
+    )
+    ap.add_argument(
+        "--timeout", type=float, help="seconds each run may take (default from the message count)"
+    )
     ap.add_argument("--json", help="also write the figures as JSON to this file")
     args = ap.parse_args(argv)
     if args.messages < 1 or args.chats < 1 or args.messages > 100_000:
         ap.error("--messages must be 1..100000 and --chats at least 1")
     modes = ("raw", "rate_limited") if args.mode == "both" else (args.mode,)
-    result = run(args.db, min(args.messages, 100_000), args.chats, args.idle, args.questions, modes, args.timeout)
+    result = run(
+        args.db, min(args.messages, 100_000), args.chats, args.idle, args.questions, modes, args.timeout
+    )
     print(describe(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -43,9 +43,45 @@ NAME_CHARS = (
 )
 # Figures: a number, then (maybe after PDF spaces or a line break) 余/多, a magnitude and a unit.
 UNITS = (
-    "个百分点", "平方公里", "平方米", "万公斤", "公斤", "公顷", "千瓦", "兆瓦", "人次", "公里", "千米",
-    "%", "％", "元", "亩", "名", "人", "位", "户", "个", "家", "所", "项", "条", "座", "处", "笔", "支", "批",
-    "场", "套", "头", "间", "台", "辆", "件", "村", "吨", "米",
+    "个百分点",
+    "平方公里",
+    "平方米",
+    "万公斤",
+    "公斤",
+    "公顷",
+    "千瓦",
+    "兆瓦",
+    "人次",
+    "公里",
+    "千米",
+    "%",
+    "％",
+    "元",
+    "亩",
+    "名",
+    "人",
+    "位",
+    "户",
+    "个",
+    "家",
+    "所",
+    "项",
+    "条",
+    "座",
+    "处",
+    "笔",
+    "支",
+    "批",
+    "场",
+    "套",
+    "头",
+    "间",
+    "台",
+    "辆",
+    "件",
+    "村",
+    "吨",
+    "米",
 )
 _FIGURE = re.compile(
     r"(?<![\d.A-Za-z第])(?P<num>\d+(?:\.\d+)?)(?P<approx1>\s*(?:余|多))?(?P<mag>\s*(?:万亿|千万|百万|万|亿))?"
@@ -99,8 +135,11 @@ def original_places() -> list[OriginalPlace]:
         forms = {p.name, *p.aliases}
         if len(stem(p.name)) >= 2:
             forms.add(stem(p.name))  # towns too: 常 平 从此 ...
-        out.append(OriginalPlace(p.name, _suffix(p.name), tuple(sorted(forms, key=lambda f: (-len(f), f))),
-                                 tuple(p.english)))
+        out.append(
+            OriginalPlace(
+                p.name, _suffix(p.name), tuple(sorted(forms, key=lambda f: (-len(f), f))), tuple(p.english)
+            )
+        )
     return out
 
 
@@ -137,7 +176,13 @@ class NameMaker:
         for _ in range(10_000):
             s = "".join(self.rng.sample(self.chars, 2))
             sound = "".join(self._pinyin(s))
-            if s in self.used or sound in self.used_sound or s in self.real or self._freq.get(s) or s in self.text:
+            if (
+                s in self.used
+                or sound in self.used_sound
+                or s in self.real
+                or self._freq.get(s)
+                or s in self.text
+            ):
                 continue
             if any(s in r or r in s for r in self.real if len(r) >= 2):
                 continue
@@ -150,8 +195,14 @@ class NameMaker:
 class Rewriter:
     """The rewriting rules of one synthetic article: place forms -> new forms, figures -> scaled."""
 
-    def __init__(self, names: dict[str, str], english: dict[str, str], seed: str, pattern: re.Pattern[str],
-                 place_of: dict[str, str]):
+    def __init__(
+        self,
+        names: dict[str, str],
+        english: dict[str, str],
+        seed: str,
+        pattern: re.Pattern[str],
+        place_of: dict[str, str],
+    ):
         self.names = names  # original form (no spaces) -> new form
         self.english = english  # original English name -> new English name
         self.place_of = place_of  # original form or English name -> the original place's name
@@ -188,7 +239,7 @@ class Rewriter:
                 new = value * 0.9
         decimals = len(num.split(".")[1]) if "." in num else 0
         text = f"{new:.{decimals}f}" if decimals else str(max(1, round(new)))
-        return text + m.group(0)[len(num):]
+        return text + m.group(0)[len(num) :]
 
 
 def _pattern(places: list[OriginalPlace]) -> re.Pattern[str]:
@@ -196,8 +247,9 @@ def _pattern(places: list[OriginalPlace]) -> re.Pattern[str]:
     return re.compile("|".join(_spaced(f) for f in forms))
 
 
-def make_rewriters(n: int, seed: int = SEED, places: list[OriginalPlace] | None = None,
-                   shipped: Path = SHIPPED) -> list[tuple[str, Rewriter]]:
+def make_rewriters(
+    n: int, seed: int = SEED, places: list[OriginalPlace] | None = None, shipped: Path = SHIPPED
+) -> list[tuple[str, Rewriter]]:
     """(shipped file, rewriter) for synthetic articles 0..n-1; the first k of n are the same as of k."""
     from kb.places import english_name
 
@@ -208,8 +260,11 @@ def make_rewriters(n: int, seed: int = SEED, places: list[OriginalPlace] | None 
     mentioned: dict[str, list[OriginalPlace]] = {}
     texts = []
     for file in files:
-        text = (shipped / file).read_text(encoding="utf-8") + " " + " ".join(
-            str(v) for v in (meta.get(file) or {}).values())
+        text = (
+            (shipped / file).read_text(encoding="utf-8")
+            + " "
+            + " ".join(str(v) for v in (meta.get(file) or {}).values())
+        )
         texts.append(text)
         seen = {_SPACE.sub("", m.group(0)) for m in pattern.finditer(text)}
         mentioned[file] = sorted((p for p in places if seen & set(p.forms)), key=lambda p: p.name)
@@ -240,7 +295,9 @@ def _read_meta(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write_corpus(out_dir: str | Path, n: int, seed: int = SEED, shipped: Path = SHIPPED) -> list[SynthArticle]:
+def write_corpus(
+    out_dir: str | Path, n: int, seed: int = SEED, shipped: Path = SHIPPED
+) -> list[SynthArticle]:
     """Write `n` synthetic articles and their articles.yaml into `out_dir`; return what was written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -258,10 +315,13 @@ def write_corpus(out_dir: str | Path, n: int, seed: int = SEED, shipped: Path = 
         info["source_file"] = source
         metadata[file] = info
         articles.append(SynthArticle(i, file, source, rw, info))
-    header = (f"# Synthetic corpus: {n} shipped articles rewritten with generated place names and scaled figures\n"
-              f"# (scripts/synth_corpus.py, seed {seed}); source_file is the shipped article each one rewrites.\n")
+    header = (
+        f"# Synthetic corpus: {n} shipped articles rewritten with generated place names and scaled figures\n"
+        f"# (scripts/synth_corpus.py, seed {seed}); source_file is the shipped article each one rewrites.\n"
+    )
     (out_dir / "articles.yaml").write_text(
-        header + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        header + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return articles
 
 
@@ -282,8 +342,12 @@ def _typo_free(question: str, places: list[OriginalPlace]) -> str:
         while i + len(form) <= len(text):
             window = text[i : i + len(form)]
             place_like = named or text[i + len(form) : i + len(form) + 1] in PLACE_ENDS
-            if (window != form and place_like and re.fullmatch(r"[\u4e00-\u9fff]+", window)
-                    and lazy_pinyin(window) == sound):
+            if (
+                window != form
+                and place_like
+                and re.fullmatch(r"[\u4e00-\u9fff]+", window)
+                and lazy_pinyin(window) == sound
+            ):
                 text = text[:i] + form + text[i + len(form) :]
                 i += len(form)
             else:
@@ -291,7 +355,9 @@ def _typo_free(question: str, places: list[OriginalPlace]) -> str:
     return text
 
 
-def world_rewriter(world: list[SynthArticle], homes: dict[str, set[str]]) -> tuple[dict[str, str], dict[str, str]]:
+def world_rewriter(
+    world: list[SynthArticle], homes: dict[str, set[str]]
+) -> tuple[dict[str, str], dict[str, str]]:
     """One set of names for questions about several articles (one synthetic article per shipped one):
     a place takes the name it has in the article it is the home place of (焦作市 of the Jiaozuo article,
     not of the Qinyang one), else in the first article naming it."""
@@ -316,10 +382,20 @@ class QuestionRewriter:
 
     def __init__(self, names: dict[str, str], english: dict[str, str]):
         self.names = names
-        self._zh = re.compile("|".join(re.escape(f) for f in sorted(names, key=lambda f: (-len(f), f)))) if names else None
+        self._zh = (
+            re.compile("|".join(re.escape(f) for f in sorted(names, key=lambda f: (-len(f), f))))
+            if names
+            else None
+        )
         self._lower = {e.lower(): v for e, v in english.items()}
-        self._en = re.compile(r"\b(" + "|".join(re.escape(e) for e in sorted(english, key=lambda e: (-len(e), e)))
-                              + r")\b", re.IGNORECASE) if english else None
+        self._en = (
+            re.compile(
+                r"\b(" + "|".join(re.escape(e) for e in sorted(english, key=lambda e: (-len(e), e))) + r")\b",
+                re.IGNORECASE,
+            )
+            if english
+            else None
+        )
 
     def __call__(self, mended: str) -> str:
         """`mended`: a question passed through _typo_free."""
@@ -327,20 +403,28 @@ class QuestionRewriter:
         return self._en.sub(lambda m: self._lower[m.group(0).lower()], text) if self._en else text
 
 
-def rewrite_question(question: str, names: dict[str, str], english: dict[str, str],
-                     places: list[OriginalPlace]) -> str:
+def rewrite_question(
+    question: str, names: dict[str, str], english: dict[str, str], places: list[OriginalPlace]
+) -> str:
     """A shipped question about the synthetic articles of one world."""
     return QuestionRewriter(names, english)(_typo_free(question, places))
 
 
 def home_places(shipped: Path = SHIPPED) -> dict[str, set[str]]:
     """Shipped file -> the names of its home city and county (articles.yaml)."""
-    return {f: {str(v) for k, v in (info or {}).items() if k in ("home_city", "home_county") and v}
-            for f, info in _read_meta(shipped).items()}
+    return {
+        f: {str(v) for k, v in (info or {}).items() if k in ("home_city", "home_county") and v}
+        for f, info in _read_meta(shipped).items()
+    }
 
 
-def synthetic_questions(cases: list[dict], articles: list[SynthArticle], rounds: int, seed: int = SEED,
-                        places: list[OriginalPlace] | None = None) -> list[list[dict]]:
+def synthetic_questions(
+    cases: list[dict],
+    articles: list[SynthArticle],
+    rounds: int,
+    seed: int = SEED,
+    places: list[OriginalPlace] | None = None,
+) -> list[list[dict]]:
     """For each round, the cases rewritten to one world: one synthetic article per shipped one (random,
     and a different one each round while there are any left).
     Each case keeps its id and session and gains "world" (indexes of the synthetic articles)."""
@@ -357,8 +441,12 @@ def synthetic_questions(cases: list[dict], articles: list[SynthArticle], rounds:
     for r in range(rounds):
         world = [group[r % len(group)] for _, group in sorted(by_source.items())]
         rewrite = QuestionRewriter(*world_rewriter(world, homes))
-        out.append([{**c, "q": rewrite(mended[c["q"]]), "original": c["q"], "world": [a.index for a in world]}
-                    for c in cases])
+        out.append(
+            [
+                {**c, "q": rewrite(mended[c["q"]]), "original": c["q"], "world": [a.index for a in world]}
+                for c in cases
+            ]
+        )
     return out
 
 

@@ -10,8 +10,15 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
-BOT_USER = {"id": 999, "is_bot": True, "first_name": "Programme", "username": "programme_test_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+BOT_USER = {
+    "id": 999,
+    "is_bot": True,
+    "first_name": "Programme",
+    "username": "programme_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
 
 
 class FakeBotApi:
@@ -105,8 +112,13 @@ class FakeBotApi:
             with self._lock:
                 self._next_message += 1
                 mid = self._next_message
-            return {"message_id": mid, "date": int(time.time()), "chat": {"id": params["chat_id"], "type": "private"},
-                    "from": BOT_USER, "text": params.get("text", "")}
+            return {
+                "message_id": mid,
+                "date": int(time.time()),
+                "chat": {"id": params["chat_id"], "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
         return True
 
     def push(self, update: dict) -> None:
@@ -119,30 +131,64 @@ class FakeBotApi:
         with self._lock:
             return [p for m, p in self.calls if m == "sendMessage"]
 
-    def message(self, chat_id: int, text: str, user_id: int = 1, chat_type: str = "private",
-                reply_to_bot: bool = False) -> None:
+    def message(
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int = 1,
+        chat_type: str = "private",
+        reply_to_bot: bool = False,
+    ) -> None:
         self.push({"message": make_message(chat_id, text, user_id, chat_type, reply_to_bot)})
 
     def press(self, chat_id: int, data: str, user_id: int = 1) -> None:
-        self.push({"callback_query": {"id": f"cb{self._next_update}", "chat_instance": "ci", "data": data,
-                                      "from": {"id": user_id, "is_bot": False, "first_name": "Resident"},
-                                      "message": {"message_id": 1, "date": int(time.time()), "text": "x",
-                                                  "chat": {"id": chat_id, "type": "private"}}}})
+        self.push(
+            {
+                "callback_query": {
+                    "id": f"cb{self._next_update}",
+                    "chat_instance": "ci",
+                    "data": data,
+                    "from": {"id": user_id, "is_bot": False, "first_name": "Resident"},
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "text": "x",
+                        "chat": {"id": chat_id, "type": "private"},
+                    },
+                }
+            }
+        )
 
 
 _message_ids = iter(range(10_000, 10**9))
 
 
-def make_message(chat_id: int, text: str | None, user_id: int = 1, chat_type: str = "private",
-                 reply_to_bot: bool = False, **extra) -> dict:
+def make_message(
+    chat_id: int,
+    text: str | None,
+    user_id: int = 1,
+    chat_type: str = "private",
+    reply_to_bot: bool = False,
+    **extra,
+) -> dict:
     """A Bot API Message dict from a user; commands get their bot_command entity."""
-    msg = {"message_id": next(_message_ids), "date": int(time.time()), "chat": {"id": chat_id, "type": chat_type},
-           "from": {"id": user_id, "is_bot": False, "first_name": "Resident"}, **extra}
+    msg = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": chat_type},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Resident"},
+        **extra,
+    }
     if text is not None:
         msg["text"] = text
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     if reply_to_bot:
-        msg["reply_to_message"] = {"message_id": 1, "date": int(time.time()), "from": BOT_USER, "text": "…",
-                                   "chat": {"id": chat_id, "type": chat_type}}
+        msg["reply_to_message"] = {
+            "message_id": 1,
+            "date": int(time.time()),
+            "from": BOT_USER,
+            "text": "…",
+            "chat": {"id": chat_id, "type": chat_type},
+        }
     return msg

@@ -39,19 +39,48 @@ def quick(tmp_path_factory) -> tuple[dict, str, Path]:
     out = tmp / "bench.json"
     work = tmp / "work"
     proc = subprocess.run(
-        [sys.executable, "scripts/bench.py", "--quick", "--json", str(out), "--workdir", str(work),
-         "--questions", str(QUESTIONS)],
-        cwd=ROOT, capture_output=True, text=True, timeout=150)
+        [
+            sys.executable,
+            "scripts/bench.py",
+            "--quick",
+            "--json",
+            str(out),
+            "--workdir",
+            str(work),
+            "--questions",
+            str(QUESTIONS),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=150,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8")), proc.stdout, work
 
 
 def test_every_figure_is_printed(quick):
     _, text, _ = quick
-    for needle in ("1. Cold start", "2. Per-question latency", "p50", "p99", "target <= 1 ms", "target <= 5 ms",
-                   "3. Fact base build", "target <= 3 s", "4. Scaling", "5. Peak memory", "target <= 200 MB",
-                   "6. Baselines", "engine/BM25", "engine/fuzzy", "7. Telegram load test", "messages/s",
-                   "AIORateLimiter", "Targets missed"):
+    for needle in (
+        "1. Cold start",
+        "2. Per-question latency",
+        "p50",
+        "p99",
+        "target <= 1 ms",
+        "target <= 5 ms",
+        "3. Fact base build",
+        "target <= 3 s",
+        "4. Scaling",
+        "5. Peak memory",
+        "target <= 200 MB",
+        "6. Baselines",
+        "engine/BM25",
+        "engine/fuzzy",
+        "7. Telegram load test",
+        "messages/s",
+        "AIORateLimiter",
+        "Targets missed",
+    ):
         assert needle in text, needle
 
 
@@ -79,7 +108,11 @@ def test_json_has_every_figure(quick):
     load = res["load"]
     assert _positive(load["engine"]["questions_per_s"])
     for mode in ("raw", "rate_limited"):
-        assert load[mode]["complete"] and _positive(load[mode]["messages_per_s"]) and _positive(load[mode]["p99_ms"])
+        assert (
+            load[mode]["complete"]
+            and _positive(load[mode]["messages_per_s"])
+            and _positive(load[mode]["p99_ms"])
+        )
 
 
 def test_synthetic_questions_are_still_answered(quick):
@@ -111,9 +144,27 @@ def test_load_script_alone(quick, tmp_path):
     _, _, work = quick
     out = tmp_path / "load.json"
     proc = subprocess.run(
-        [sys.executable, "scripts/bench_load.py", "--messages", "12", "--chats", "4", "--idle", "2",
-         "--db", str(work / "facts-shipped-0.db"), "--questions", str(QUESTIONS), "--json", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=90)
+        [
+            sys.executable,
+            "scripts/bench_load.py",
+            "--messages",
+            "12",
+            "--chats",
+            "4",
+            "--idle",
+            "2",
+            "--db",
+            str(work / "facts-shipped-0.db"),
+            "--questions",
+            str(QUESTIONS),
+            "--json",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["messages"] == 12 and res["chats"] == 4

@@ -24,8 +24,13 @@ async def test_round_trip(tmp_path, built_db, articles_copy):
     shutil.copy(built_db, db)
     engine = Engine(db, articles_dir=articles_copy)
     with FakeBotApi() as api:
-        settings = Settings(token="123:TEST", base_url=api.base_url, admin_ids=frozenset({7}),
-                            question_log=str(tmp_path / "questions.db"), reload_seconds=60)
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            admin_ids=frozenset({7}),
+            question_log=str(tmp_path / "questions.db"),
+            reload_seconds=60,
+        )
         app = build_app(settings, engine)
         async with app:
             await app.start()

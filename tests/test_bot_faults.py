@@ -15,8 +15,13 @@ async def test_errors_and_timeouts_from_the_bot_api(tmp_path, built_db, caplog):
     db = tmp_path / "facts.db"
     shutil.copy(built_db, db)
     with FakeBotApi() as api:
-        settings = Settings(token="123:TEST", base_url=api.base_url, question_log=str(tmp_path / "q.db"),
-                            reload_seconds=3600, api_timeout=1.0)
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            question_log=str(tmp_path / "q.db"),
+            reload_seconds=3600,
+            api_timeout=1.0,
+        )
         app = build_app(settings, Engine(db))
         api.fail("getUpdates", 502, times=2)  # the Bot API is down when polling starts
         async with app:

@@ -10,8 +10,9 @@ from bot.format import LIMIT, answer_html, card_html, source_html
 from engine import Answer, Source
 
 TAG = re.compile(r"</?[bi]>")
-texty = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6000) | st.sampled_from(
-    ["<&>" * 3000, "汝阳" * 5000, "a\n" * 4000, "&amp;" * 2000])
+texty = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=6000
+) | st.sampled_from(["<&>" * 3000, "汝阳" * 5000, "a\n" * 4000, "&amp;" * 2000])
 
 
 def _plain(markup: str) -> str:

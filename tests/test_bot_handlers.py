@@ -22,8 +22,13 @@ _chats = itertools.count(5000)
 @pytest.fixture
 async def bot(tmp_path, engine):
     with FakeBotApi() as api:
-        settings = Settings(token="123:TEST", base_url=api.base_url, admin_ids=frozenset({ADMIN}),
-                            question_log=str(tmp_path / "questions.db"), reload_seconds=3600)
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            admin_ids=frozenset({ADMIN}),
+            question_log=str(tmp_path / "questions.db"),
+            reload_seconds=3600,
+        )
         app = build_app(settings, engine, rate_limit=False)
         async with app:  # initialize: getMe against the fake server
             yield app, api
@@ -91,8 +96,15 @@ async def test_group_answers_only_mentions_replies_and_ask(bot):
 
 async def test_unreadable_message_gets_a_hint_in_private_and_silence_in_groups(bot):
     app, api = bot
-    sticker = {"file_id": "s", "file_unique_id": "s", "width": 1, "height": 1, "is_animated": False,
-               "is_video": False, "type": "regular"}
+    sticker = {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
     await send(app, message=make_message(next(_chats), None, sticker=sticker))
     assert "请用文字" in replies(api)[-1]["text"]
     await send(app, message=make_message(-100, None, chat_type="group", sticker=sticker))
@@ -115,9 +127,13 @@ async def test_did_you_mean_buttons_fit_callback_data_and_answer_when_pressed(bo
     chat = await say(app, "沁阳市贫困村有多少户")  # no answer: close topics offered as buttons
     buttons = replies(api)[-1]["reply_markup"]["inline_keyboard"]
     assert buttons and all(len(row[0]["callback_data"].encode()) <= 64 for row in buttons)
-    press = {"id": "cb1", "chat_instance": "ci", "data": buttons[0][0]["callback_data"],
-             "from": {"id": 1, "is_bot": False, "first_name": "R"},
-             "message": make_message(chat, "…")}
+    press = {
+        "id": "cb1",
+        "chat_instance": "ci",
+        "data": buttons[0][0]["callback_data"],
+        "from": {"id": 1, "is_bot": False, "first_name": "R"},
+        "message": make_message(chat, "…"),
+    }
     await send(app, callback_query=press)
     assert "沁阳市" in replies(api)[-1]["text"]
     assert [m for m, _ in api.calls].count("answerCallbackQuery") == 1
@@ -170,8 +186,18 @@ async def test_a_failing_handler_gets_a_polite_reply_and_the_bot_carries_on(bot)
     assert "5155人" in replies(api)[-1]["text"]
 
 
-@pytest.mark.parametrize("text", ["", "😀" * 50, "'; DROP TABLE questions; --", "<script>alert(1)</script>汝阳",
-                                  "\u200b\u200b", "a" * 4096, "9" * 300])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "😀" * 50,
+        "'; DROP TABLE questions; --",
+        "<script>alert(1)</script>汝阳",
+        "\u200b\u200b",
+        "a" * 4096,
+        "9" * 300,
+    ],
+)
 async def test_bad_input_gets_a_clear_reply_as_valid_html(bot, text):
     app, api = bot
     await say(app, text)

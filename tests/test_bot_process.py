@@ -22,7 +22,9 @@ def _questions() -> list[dict]:
     rows = []
     for path in QUESTION_FILES:
         if path.exists():
-            rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            rows += [
+                json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+            ]
     return rows
 
 
@@ -43,10 +45,17 @@ def test_the_bot_process_answers_like_ask_py(tmp_path, built_db):
         expected.setdefault(chat, []).append(answer_html(engine.ask(q, session=str(chat))))
 
     with FakeBotApi() as api:
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": "123:TEST", "TELEGRAM_BASE_URL": api.base_url,
-               "KB_DB": str(db), "QUESTION_LOG": str(tmp_path / "q.db"), "KB_RELOAD_SECONDS": "3600"}
-        proc = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": "123:TEST",
+            "TELEGRAM_BASE_URL": api.base_url,
+            "KB_DB": str(db),
+            "QUESTION_LOG": str(tmp_path / "q.db"),
+            "KB_RELOAD_SECONDS": "3600",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         try:
             for chat, q in plan:
                 api.message(chat, q)

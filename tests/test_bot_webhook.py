@@ -25,8 +25,13 @@ def test_webhook_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("WEBHOOK_PORT", "8081")
     monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
     opts = Settings.from_env().webhook_options()
-    assert opts == {"listen": "127.0.0.1", "port": 8081, "url_path": "tg/hook",
-                    "webhook_url": "https://bot.example.org/tg/hook", "secret_token": "s3cret"}
+    assert opts == {
+        "listen": "127.0.0.1",
+        "port": 8081,
+        "url_path": "tg/hook",
+        "webhook_url": "https://bot.example.org/tg/hook",
+        "secret_token": "s3cret",
+    }
     monkeypatch.delenv("WEBHOOK_URL")
     with pytest.raises(ValueError, match="WEBHOOK_URL"):
         Settings.from_env().webhook_options()
@@ -35,9 +40,16 @@ def test_webhook_settings_come_from_the_environment(monkeypatch):
 async def test_webhook_round_trip(tmp_path, engine):
     port = _free_port()
     with FakeBotApi() as api:
-        settings = Settings(token="123:TEST", base_url=api.base_url, mode="webhook", webhook_port=port,
-                            webhook_url=f"http://127.0.0.1:{port}/tg/hook", webhook_secret="s3cret",
-                            question_log=str(tmp_path / "questions.db"), reload_seconds=3600)
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            mode="webhook",
+            webhook_port=port,
+            webhook_url=f"http://127.0.0.1:{port}/tg/hook",
+            webhook_secret="s3cret",
+            question_log=str(tmp_path / "questions.db"),
+            reload_seconds=3600,
+        )
         app = build_app(settings, engine)
         async with app:
             await app.start()
@@ -49,8 +61,12 @@ async def test_webhook_round_trip(tmp_path, engine):
                 async with httpx.AsyncClient() as client:
                     url = f"http://127.0.0.1:{port}/tg/hook"
                     refused = await client.post(url, json=update)
-                    wrong = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"})
-                    ok = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+                    wrong = await client.post(
+                        url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+                    )
+                    ok = await client.post(
+                        url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+                    )
                 assert refused.status_code == 403 and wrong.status_code == 403 and ok.status_code == 200
                 (reply,) = await _wait_for(api, 1)
                 assert reply["chat_id"] == 77 and "179名" in reply["text"]

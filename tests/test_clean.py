@@ -4,7 +4,10 @@ from kb.split import clause_spans, sentences
 
 def test_doubled_headline_characters_are_undone():
     assert undouble("20172017年年11月月1212日日") == "2017年1月12日"
-    assert undouble("沁阳市城区集中供热工程加快推进沁阳市城区集中供热工程加快推进。。") == "沁阳市城区集中供热工程加快推进。"
+    assert (
+        undouble("沁阳市城区集中供热工程加快推进沁阳市城区集中供热工程加快推进。。")
+        == "沁阳市城区集中供热工程加快推进。"
+    )
 
 
 def test_ordinary_repetition_is_kept():

@@ -12,8 +12,19 @@ def _run(engine, lines: list[str]) -> str:
 
 
 def test_console_answers_follows_up_and_shows_the_source(engine):
-    out = _run(engine, ["汝阳县贫困村有多少个", "那沁县呢", "沁阳有多少所大学", "/source", "/topics", "", "/quit",
-                        "汝阳县未脱贫人口有多少"])
+    out = _run(
+        engine,
+        [
+            "汝阳县贫困村有多少个",
+            "那沁县呢",
+            "沁阳有多少所大学",
+            "/source",
+            "/topics",
+            "",
+            "/quit",
+            "汝阳县未脱贫人口有多少",
+        ],
+    )
     assert "汝阳县" in out and "78个" in out
     assert "沁县" in out and "179" in out  # the follow-up kept the question, changed the place
     assert "抱歉" in out  # an honest no for the university question

@@ -77,8 +77,14 @@ def test_compare(engine):
 
 @pytest.mark.parametrize(
     "question",
-    ["开封市的贫困人口有多少", "汝阳县有多少所大学", "今天是星期几", "沁县的扶贫日是星期几", "周口市委书记是谁",
-     "What's the capital of France?"],
+    [
+        "开封市的贫困人口有多少",
+        "汝阳县有多少所大学",
+        "今天是星期几",
+        "沁县的扶贫日是星期几",
+        "周口市委书记是谁",
+        "What's the capital of France?",
+    ],
 )
 def test_honest_i_dont_know(engine, question):
     ans = engine.ask(question)
@@ -86,8 +92,18 @@ def test_honest_i_dont_know(engine, question):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "\x00\x07", "😀😀😀", "a" * 5000, "'; DROP TABLE facts; --", "<b>汝阳</b>", "\u200b\u200b",
-             "9" * 400],
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x07",
+        "😀😀😀",
+        "a" * 5000,
+        "'; DROP TABLE facts; --",
+        "<b>汝阳</b>",
+        "\u200b\u200b",
+        "9" * 400,
+    ],
 )
 def test_bad_input_gets_a_clear_reply(engine, text):
     ans = engine.ask(text)
@@ -139,7 +155,9 @@ def test_which_place_questions_name_a_place(engine):
     moved = engine.ask("王泉村整村搬到了哪个村")
     assert moved.found and moved.value == "段柳村"  # not 王泉村, which the question names
     assert engine.ask("周口2017年哪个县先脱贫摘帽").value == "沈丘县"  # a known county, not 年沈丘县
-    assert engine.ask("沁县哪个村的党支部2019年被评为全省标杆党组织").value == "石板上村"  # under a town of 沁县
+    assert (
+        engine.ask("沁县哪个村的党支部2019年被评为全省标杆党组织").value == "石板上村"
+    )  # under a town of 沁县
 
 
 def test_a_count_counts_the_noun_after_it(engine):

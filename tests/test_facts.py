@@ -3,8 +3,15 @@ from kb.numbers import figures
 
 
 def test_figures_with_units_and_magnitudes():
-    found = [(f.text, f.unit_class) for f in figures("已脱贫11552户48871人，贫困发生率为1.18%，投资1900余万元")]
-    assert found == [("11552户", "household"), ("48871人", "person"), ("1.18%", "percent"), ("1900余万元", "money")]
+    found = [
+        (f.text, f.unit_class) for f in figures("已脱贫11552户48871人，贫困发生率为1.18%，投资1900余万元")
+    ]
+    assert found == [
+        ("11552户", "household"),
+        ("48871人", "person"),
+        ("1.18%", "percent"),
+        ("1900余万元", "money"),
+    ]
 
 
 def test_years_dates_and_phone_numbers_are_not_figures():
@@ -40,7 +47,9 @@ def test_relative_year_read_against_the_article_year():
 def test_phone_numbers_and_baseline_years():
     rows = extract("可拨打洛阳市政府储备肉投放工作监督投诉电话63300059，质量投诉电话12315", 2020)
     assert [(r["value"], r["unit_class"]) for r in rows if r["unit_class"] == "phone"] == [
-        ("63300059", "phone"), ("12315", "phone")]
+        ("63300059", "phone"),
+        ("12315", "phone"),
+    ]
     grown = extract("贫困户外出务工8893人，较2019年增长20.96%", 2021)
     assert all(r["year"] is None for r in grown)  # 2019 is the baseline, not the figures' year
     trend = extract("人均纯收入由2014年的1907元增加到2020年的10118元", 2021)

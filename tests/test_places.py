@@ -12,7 +12,10 @@ def test_short_forms_but_never_qinxian_inside_qinyang():
 
 
 def test_this_county_and_my_city_resolve_to_the_right_place():
-    paras = [["汝阳县总面积1332平方公里。", "该县已经出列74个村。"], ["我市市区将投放政府储备肉。", "投放时间为3月9日。"]]
+    paras = [
+        ["汝阳县总面积1332平方公里。", "该县已经出列74个村。"],
+        ["我市市区将投放政府储备肉。", "投放时间为3月9日。"],
+    ]
     places = attribute(paras, gaz(), home_city="洛阳市", home_county=None)
     assert places[0][1][0] == "汝阳县"
     assert places[1][0][0] == "洛阳市"
@@ -26,7 +29,10 @@ def test_this_city_is_resolved_before_the_sentence_names_another():
 
 
 def test_new_county_is_discovered_but_common_words_are_not():
-    texts = ["兰考县总面积1116平方公里。兰考县脱贫了。兰考县贫困村退出。", "5个贫困县摘帽，贫困县退出，国定贫困县很多。"]
+    texts = [
+        "兰考县总面积1116平方公里。兰考县脱贫了。兰考县贫困村退出。",
+        "5个贫困县摘帽，贫困县退出，国定贫困县很多。",
+    ]
     found = discover(texts, load_gazetteer())
     assert "兰考县" in found and found["兰考县"].english == ["Lankao"]
     assert "贫困县" not in found

@@ -28,13 +28,20 @@ def outcomes(engine: Engine, path: Path) -> Counter:
             continue
         case = json.loads(line)
         ans = engine.ask(case["q"], session=case.get("session") and f"{path.name}:{case['session']}")
-        out = {"found": ans.found, "answer": ans.text}
+        out = {"found": ans.found, "answer": ans.text, "value": ans.value or "", "confidence": ans.confidence}
         counts[score.judge(case, out)[0]] += 1
     return counts
 
 
-@pytest.mark.parametrize(("name", "floor", "most_wrong"), [
-    ("heldout.jsonl", 0.94, 2), ("heldout2.jsonl", 0.94, 2), ("heldout3.jsonl", 0.89, 3), ("heldout4.jsonl", 0.91, 1)])
+@pytest.mark.parametrize(
+    ("name", "floor", "most_wrong"),
+    [
+        ("heldout.jsonl", 0.94, 2),
+        ("heldout2.jsonl", 0.94, 2),
+        ("heldout3.jsonl", 0.89, 3),
+        ("heldout4.jsonl", 0.91, 1),
+    ],
+)
 def test_held_out_sets(built_db, name, floor, most_wrong):
     counts = outcomes(Engine(built_db), DATA / name)
     total = sum(counts.values())

@@ -14,7 +14,9 @@ def test_editing_an_article_changes_the_answer(tmp_path, articles_copy):
     engine = Engine(db, articles_dir=articles_copy)
     assert engine.ask("汝阳县未脱贫人口有多少").value == "5155人"
     path = articles_copy / RUYANG
-    path.write_text(path.read_text(encoding="utf-8").replace("2207 户 5155 人", "2207 户 6001 人"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2207 户 5155 人", "2207 户 6001 人"), encoding="utf-8"
+    )
     report = engine.rebuild()
     assert report.ok and RUYANG in report.changed_articles and report.added_facts >= 1
     assert engine.ask("汝阳县未脱贫人口有多少").value == "6001人"
@@ -23,11 +25,16 @@ def test_editing_an_article_changes_the_answer(tmp_path, articles_copy):
 def test_a_new_article_about_a_new_county_is_answerable(tmp_path, articles_copy):
     (articles_copy / "lankao-2020-test.txt").write_text(
         "兰考县脱贫攻坚综述\n\n兰考县总面积1116平方公里。兰考县共有贫困村115个，"
-        "兰考县驻村第一书记345名。兰考县贫困发生率降至1.27%。\n", encoding="utf-8")
+        "兰考县驻村第一书记345名。兰考县贫困发生率降至1.27%。\n",
+        encoding="utf-8",
+    )
     engine = Engine(tmp_path / "facts.db", articles_dir=articles_copy)
     assert engine.ask("兰考县有多少个贫困村").value == "115个"
     assert engine.ask("How many first secretaries does Lankao have?").value == "345名"
-    assert not engine.ask("沁阳有多少名驻村第一书记").found or "345" not in engine.ask("沁阳有多少名驻村第一书记").text
+    assert (
+        not engine.ask("沁阳有多少名驻村第一书记").found
+        or "345" not in engine.ask("沁阳有多少名驻村第一书记").text
+    )
 
 
 def test_broken_articles_are_skipped_with_a_warning(tmp_path, articles_copy):
@@ -66,8 +73,7 @@ def test_reload_picks_up_a_file_rebuilt_by_the_script(tmp_path, articles_copy):
     db = tmp_path / "facts.db"
     serving = Engine(db, articles_dir=articles_copy)
     path = articles_copy / RUYANG
-    path.write_text(path.read_text(encoding="utf-8").replace("1.18%", "0.99%"),
-                    encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("1.18%", "0.99%"), encoding="utf-8")
     assert build(articles_copy, db).ok  # what scripts/build_kb.py does, from another process
     assert serving.reload() is True
     assert serving.ask("汝阳县贫困发生率").value == "0.99%"
