@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -9,38 +10,36 @@ from functools import lru_cache
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.question import FILLER_WEIGHT, Concept, Query
+from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.roles import CHANGE
 from kb.split import clause_spans
 
-MIN_COVERAGE = 0.6  # share of the question's concept weight a sentence must hold
 MAX_CANDIDATES = 60  # sentences scored in detail per question
+MIN_COVERAGE = 0.45  # share of the known concept weight a candidate sentence must hold (else BM25 brings it)
+BM25_POOL = 8  # sentences the bigram BM25 adds to the candidates, whatever their concept coverage
 COUNTABLE = {"count", "person", "household"}
 CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
 UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
 SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
-LITERAL = 0.3  # weight of the question's own wording found in the clause (县派 vs 市派, 贫困人口 vs 贫困群众)
-FROM_PENALTY = 0.3  # a value after 由/从 (where a change began) when the question asks where it went
-HISTORY_PENALTY = 0.1  # a figure dated before its article's year when the question names no year
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
-_FROM_VALUE = re.compile(
-    r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$"
-)  # the value right after 由/从: a starting point
-_ASKS_FROM = re.compile(r"原来|原先|以前|之前|起初|由|从")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Hit:
-    """One answer candidate: the sentence, what was extracted from it and how well it fits."""
+    """One answer candidate: the sentence, what was extracted from it, and its features (engine/rank.py);
+    `score` is the ranker's."""
 
     sentence: Sentence
     value: str  # what the reply states: a figure, a date, a name, or a clause
     quote: str  # the shortest stretch of the sentence that holds the value
-    score: float
+    features: dict[str, float]
     coverage: float
     fact: Fact | None = None
     year: int | None = None
+    score: float = 0.0
 
 
 def _weight(c: Concept) -> float:
@@ -169,8 +168,10 @@ def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | N
     return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
-def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
-    """Sentences about the question's place that hold enough of its concepts, best first."""
+def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, float]]:
+    """Sentences about the question's place that hold enough of its concepts, joined by the best by
+    character-bigram BM25 (so a word no article uses lowers a score and blocks nothing); each with its
+    concept coverage and relative BM25, best first."""
     if q.place:
         pool = index.by_place.get(q.place, [])
         if q.place_kind:  # 沁县哪个村: its towns' and villages' sentences answer too
@@ -180,18 +181,39 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float]]:
         for c in q.concepts:
             for m in c.members:
                 ids |= index.containing(m)
-        pool = list(ids)
+        pool = sorted(ids)
+    known = tuple(c for c in q.concepts if any(index.containing(m) for m in c.members))
+    bm25 = index.bm25(q.body or q.text, pool)
+    best_bm25 = max(bm25.values(), default=0.0) or 1.0
+    top_bm25 = set(sorted(bm25, key=lambda sid: (-bm25[sid], sid))[:BM25_POOL])
     out = []
     for sid in pool:
         s = index.sentences[sid]
-        cov = coverage(s, q.concepts) if q.concepts else (1.0 if q.title else 0.0)
-        if cov >= MIN_COVERAGE * 0.75:
-            out.append((s, cov))
-    out.sort(key=lambda sc: (-sc[1], sc[0].id))  # ties in article order, the same on every run
+        cov = coverage(s, known) if known else (1.0 if q.title else 0.0)
+        if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0):
+            out.append((s, cov, bm25.get(sid, 0.0) / best_bm25))
+    out.sort(key=lambda sc: (-sc[1] - 0.5 * sc[2], sc[0].id))  # ties in article order, the same on every run
     return out[:MAX_CANDIDATES]
 
 
-def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
+def _base(
+    q: Query, s: Sentence, cov: float, bm25: float, rank: int, kind: str, index: KnowledgeIndex
+) -> dict[str, float]:
+    """The features every candidate of a sentence shares."""
+    return {
+        "cov": cov,
+        "bm25": bm25,
+        "rank": 1.0 / (1 + rank),
+        "place_named": float(bool(q.place) and any(a in s.text for a in index.aliases_of(q.place))),
+        f"kind_{kind}": 1.0,
+    }
+
+
+def _head_in(clause: str, concepts: tuple[Concept, ...]) -> float:
+    return float(any(c.head and any(m in fold(clause) for m in c.members) for c in concepts))
+
+
+def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     hits = []
     subject_year = index.subject_year.get(s.article_id)
     issued = index.articles[s.article_id].get("year")
@@ -200,22 +222,28 @@ def _figure_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> li
             continue
         if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
-        near = _closeness(s, f.start, f.end, q.concepts)
-        in_clause = _clause_share(f.clause, q.concepts)
-        adjust = LITERAL * literal_overlap(q.body, f.clause, q.concepts)
-        if q.year and f.year == q.year:
-            adjust += 0.15
-        if q.year is None and f.year and issued and f.year < issued and not f.since:
-            adjust -= HISTORY_PENALTY  # no year asked: the article's current figure, not last year's
-        if _FROM_VALUE.search(s.text[max(0, f.start - 8) : f.start]) and not _ASKS_FROM.search(q.text):
-            adjust -= (
-                FROM_PENALTY  # 由2760元提高到3360元: the question wants where it went, not where it began
-            )
-        hits.append(Hit(s, f.value, f.clause, cov + 0.4 * near + 0.3 * in_clause + adjust, cov, f, f.year))
+        x = dict(base)
+        x.update(
+            near=_closeness(s, f.start, f.end, q.concepts),
+            share=_clause_share(f.clause, q.concepts),
+            literal=literal_overlap(q.body, f.clause, q.concepts),
+            head=_head_in(f.clause, q.concepts),
+            year_match=float(bool(q.year) and f.year == q.year),
+            history=float(q.year is None and bool(f.year and issued and f.year < issued) and not f.since),
+            role_from=float(f.role == "from" and not q.asks_from),
+            role_target=float(f.role == "target" and not q.asks_target),
+            role_change=float(f.role == "change" and q.qtype != "rate"),
+            unit_asked=float(bool(q.unit_class)),
+            qual_agree=float(bool(q.qualifier) and f.qualifier == q.qualifier),
+            qual_conflict=float(bool(q.qualifier and f.qualifier) and f.qualifier != q.qualifier),
+            **({f"plain_{f.qualifier}": 1.0} if f.qualifier and not q.qualifier else {}),
+            counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
+        )
+        hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
     return hits
 
 
-def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     hits = []
     text = s.text
     if q.qtype == "weekday":
@@ -231,13 +259,19 @@ def _date_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
             ]
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
-        near = _closeness(s, start, end, q.concepts)
-        share = _clause_share(text[c_start:c_end], q.concepts)
-        hits.append(Hit(s, value, text[c_start:c_end], cov + 0.4 * near + 0.3 * share, cov))
+        clause = text[c_start:c_end]
+        x = dict(base)
+        x.update(
+            near=_closeness(s, start, end, q.concepts),
+            share=_clause_share(clause, q.concepts),
+            head=_head_in(clause, q.concepts),
+            literal=literal_overlap(q.body, clause, q.concepts),
+        )
+        hits.append(Hit(s, value, clause, x, base["cov"]))
     return hits
 
 
-def _who_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
+def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     text = s.text
     hits = []
     if q.title:
@@ -247,37 +281,62 @@ def _who_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[
             pos = f.start - len(q.title)
             if text[max(0, pos - 1) : pos] == "副" and not q.title.startswith("副"):
                 continue
-            hits.append(Hit(s, f.value, f.clause, cov + 0.5, cov, f, f.year))
+            x = dict(base)
+            x.update(near=1.0, share=_clause_share(f.clause, q.concepts), unit_asked=1.0)
+            hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
         return hits
     for a, b in clause_spans(text):
         clause = text[a:b]
         if _ORG.search(clause):
-            near = _clause_share(clause, q.concepts)
-            hits.append(Hit(s, clause, clause, cov + 0.4 * near, cov))
+            x = dict(base)
+            x.update(
+                share=_clause_share(clause, q.concepts),
+                head=_head_in(clause, q.concepts),
+                literal=literal_overlap(q.body, clause, q.concepts),
+            )
+            hits.append(Hit(s, clause, clause, x, base["cov"]))
     return hits
 
 
-def _clause_hits(q: Query, s: Sentence, cov: float) -> list[Hit]:
+def _byline_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
+    """Who wrote the story a sentence stands in: its byline."""
+    if not s.byline:
+        return []
+    x = dict(base)
+    x.update(share=1.0, near=1.0)
+    return [Hit(s, s.byline, s.text, x, base["cov"])]
+
+
+_WHERE_CUE = re.compile(r"门店|超市|商场|地点|地址|位于|投放点")
+
+
+def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     """Clauses as answers (what, where, list); the sentence must hold what is asked (the head concept)
     itself, not only in its context."""
     text = s.text
     hits = []
     if any(c.head and not any(m in s.norm for m in c.members) for c in q.concepts):
         return hits
-    for a, b in clause_spans(text):
-        clause = text[a:b]
-        share = _clause_share(clause, q.concepts)
-        if q.qtype == "where":
-            share = 0.5 * share + (0.6 if re.search(r"门店|超市|商场|地点|地址|位于|投放点", clause) else 0.0)
-        if q.qtype in ("where", "list") and clause.count("、") >= 1:
-            share += 0.3 + 0.05 * min(clause.count("、"), 4)
-            items = [i for i in _ITEM_SEP.split(clause) if i]
-            if q.list_size and len(items) == q.list_size:
-                share += 0.4  # 哪六个 and a list of six
-            share += 0.2 * sum(any(m in i for c in q.concepts for m in c.members) for i in items) / len(items)
-        if len(clause) < 6:
-            share -= 0.2
-        hits.append(Hit(s, clause, clause, cov + 0.4 * share, cov))
+    spans = clause_spans(text)
+    pieces = [(text[a:b], 0.0) for a, b in spans]
+    pieces += [(text[a:], 1.0) for a, _ in spans[:-1]]  # from a clause to the end: 即…、…和…
+    if q.qtype == "fromto":
+        pieces += [(m.group(0), 2.0) for m in CHANGE.finditer(text)]
+    for clause, kind in pieces:
+        items = [i for i in _ITEM_SEP.split(clause) if i] if clause.count("、") >= 1 else []
+        x = dict(base)
+        x.update(
+            share=_clause_share(clause, q.concepts),
+            head=_head_in(clause, q.concepts),
+            literal=literal_overlap(q.body, clause, q.concepts),
+            items=min(len(items), 6) / 6,
+            list_size=float(bool(q.list_size) and len(items) == q.list_size),
+            where_cue=float(bool(_WHERE_CUE.search(clause))),
+            short=float(len(clause) < 6),
+            span=float(kind == 1.0),
+            change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
+        )
+        hits.append(Hit(s, clause, clause, x, base["cov"]))
     return hits
 
 
@@ -287,7 +346,7 @@ _GENERIC_PLACE = re.compile(
 )
 
 
-def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -> list[Hit]:
+def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     """哪个村/哪个县: names of that kind in the sentence (or, when it says 该村, in the one before): known
     places first, else a two- or three-character name before the kind; not those the question names;
     nearest the question's words first."""
@@ -312,44 +371,71 @@ def _place_name_hits(q: Query, s: Sentence, cov: float, index: KnowledgeIndex) -
         for start, end, name, known in found:
             if (not known and _GENERIC_PLACE.search(name[:-1])) or name in q.places or name[:-1] in q.text:
                 continue
-            near = _closeness(s, start, end, q.concepts) if own else 0.5
             clause = next((text[a:b] for a, b in clause_spans(text) if a <= start < b), text) if own else text
-            hits.append(Hit(s, name, clause, cov + 0.4 * near + (0.1 if known else 0.0), cov))
+            x = dict(base)
+            x.update(
+                near=_closeness(s, start, end, q.concepts) if own else 0.5,
+                where_cue=float(known),
+                share=_clause_share(clause, q.concepts),
+            )
+            hits.append(Hit(s, name, clause, x, base["cov"]))
     return hits
 
 
-def unknown_words(q: Query, index: KnowledgeIndex) -> list[str]:
-    """Words of the question that no article holds anywhere (fillers aside): 大学, 许昌."""
-    return [
-        c.members[0]
+def unknown_share(q: Query, index: KnowledgeIndex) -> float:
+    """Share of the question's concept weight that no article holds anywhere (fillers aside): 大学, 许昌."""
+    total = sum(c.weight for c in q.concepts if c.weight > FILLER_WEIGHT)
+    if not total:
+        return 0.0
+    missing = sum(
+        c.weight
         for c in q.concepts
         if c.weight > FILLER_WEIGHT and not any(index.containing(m) for m in c.members)
-    ]
+    )
+    return missing / total
 
 
-def find(q: Query, index: KnowledgeIndex) -> list[Hit]:
-    """Answer candidates for a question, best first (empty when nothing fits, and when the question asks
-    about something no article mentions at all: a wrong figure is worse than an honest "I don't know")."""
-    if unknown_words(q, index):
-        return []
+def extract(q: Query, index: KnowledgeIndex) -> list[Hit]:
+    """Every answer candidate of the question's kind, with its features, unranked."""
     hits: list[Hit] = []
-    for s, cov in candidates(q, index):
+    for rank, (s, cov, bm25) in enumerate(candidates(q, index)):
         if q.qtype in ("how_many", "rate") or (q.qtype in ("what", "compare") and q.unit_class):
-            hits += _figure_hits(q, s, cov, index)
+            kind = "figure"
         elif q.qtype in ("when", "weekday"):
-            hits += _date_hits(q, s, cov)
-        elif q.qtype == "who":
-            hits += _who_hits(q, s, cov, index)
+            kind = "date"
+        elif q.qtype == "who" or q.qtype == "byline":
+            kind = "name"
         elif q.place_kind:
-            hits += _place_name_hits(q, s, cov, index)
+            kind = "place"
         else:
-            hits += _clause_hits(q, s, cov)
+            kind = "clause"
+        base = _base(q, s, cov, bm25, rank, kind, index)
+        if kind == "figure":
+            hits += _figure_hits(q, s, base, index)
+        elif kind == "date":
+            hits += _date_hits(q, s, base)
+        elif q.qtype == "byline":
+            hits += _byline_hits(q, s, base)
+        elif kind == "name":
+            hits += _who_hits(q, s, base, index)
+        elif kind == "place":
+            hits += _place_name_hits(q, s, base, index)
+        else:
+            hits += _clause_hits(q, s, base)
     if q.year is not None and q.qtype not in ("how_many", "rate"):
         hits = [
             h
             for h in hits
             if str(q.year) in h.sentence.text or index.subject_year.get(h.sentence.article_id) == q.year
         ]
-    hits = [h for h in hits if h.coverage >= MIN_COVERAGE or (q.title and q.qtype == "who")]
-    hits.sort(key=lambda h: -h.score)
+    return hits
+
+
+def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:
+    """Answer candidates for a question, best first by the ranker (empty when nothing fits)."""
+    hits = extract(q, index)
+    for h in hits:
+        h.features["length"] = math.log1p(len(h.value))
+        h.score = ranker.score(h.features)
+    hits.sort(key=lambda h: (-h.score, h.sentence.id))
     return hits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import threading
@@ -16,10 +17,12 @@ from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
 from engine.question import Query, follow_up_concepts, title_for_place
+from engine.rank import Ranker, sigmoid
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
 from kb.build import build_kb
 from kb.report import BuildReport
+from kb.roles import negated
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +66,12 @@ class Engine:
         *,
         articles_dir: str | Path | None = None,
         intents_dir: str | Path | None = None,
+        ranker: Ranker | None = None,
     ):
         self.db_path = Path(db_path) if db_path else default_db_path()
         self.articles_dir = Path(articles_dir) if articles_dir else default_articles_dir()
         self.intents = intents.load(intents_dir) if intents_dir else intents.load()
+        self.ranker = ranker or Ranker.load()
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._sessions: OrderedDict[str, Query] = OrderedDict()
@@ -87,7 +92,7 @@ class Engine:
             raise RuntimeError(f"{problem} and could not be built from {self.articles_dir}: {report.error}")
 
     # ---- answering ---------------------------------------------------------------------------
-    def ask(self, question: str, session: str | None = None) -> Answer:
+    def ask(self, question: str, session: str | None = None, trace: dict | None = None) -> Answer:
         """Answer one question; `session` keeps follow-up context ("那沁阳呢") per chat."""
         state = self._state  # one generation for the whole question, even if a reload swaps it
         text = strip_invisible(question) if isinstance(question, str) else ""
@@ -106,7 +111,7 @@ class Engine:
         if q.smalltalk:
             return Answer(False, t[q.smalltalk], q.smalltalk, lang=q.lang, confidence=1.0)
         q = self._with_context(q, session)
-        result = self._answer(state, q, t)
+        result = self._answer(state, q, t, trace)
         if session is not None and not q.smalltalk and (q.concepts or q.title):
             self._remember(session, q)
         return result
@@ -126,6 +131,7 @@ class Engine:
             concepts=follow_up_concepts(last.concepts, q.concepts),
             body=q.body if q.concepts else last.body,
             unit_class=q.unit_class or last.unit_class,
+            qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
         )
         return merged
@@ -137,7 +143,7 @@ class Engine:
             while len(self._sessions) > MAX_SESSIONS:
                 self._sessions.popitem(last=False)
 
-    def _answer(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
+    def _answer(self, state: _Loaded, q: Query, t: dict[str, str], trace: dict | None = None) -> Answer:
         index = state.index
         covered = [place_label(p.name, q.lang, index) for p in index.covered_places()[:8]]
         if q.unknown_place or (q.place and q.place not in index.by_place):
@@ -154,41 +160,121 @@ class Engine:
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
-        hits = finder.find(q, index)
-        if q.lang == "en" and len(q.extra.get("unmatched", ())) > len(q.concepts):
+        hits = finder.find(q, index, self.ranker)
+        unmatched = len(q.extra.get("unmatched", ()))
+        if q.lang == "en" and unmatched > len(q.concepts):
             hits = []  # more of the question not understood than understood: an honest "I don't know"
+        signals = self._signals(q, hits, index) if hits else {}
+        confidence = self.ranker.confidence(signals) if hits else 0.0
+        if trace is not None:
+            trace.update(query=q, hits=hits, signals=signals, confidence=confidence)
         if not hits:
             return self._not_found(state, q, t)
+        if confidence < self.ranker.threshold:
+            return self._unsure(state, q, t, hits, confidence)
         best = hits[0]
-        text = render_hit(q, best, index, t)
+        text, value = render_hit(q, best, index, t), best.value
+        if q.qtype == "yesno":  # the verdict first, then the fact it rests on
+            verdict = t["no"] if negated(best.quote) else t["yes"]
+            text, value = f"{verdict}。{text}", f"{verdict}：{best.value}"
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
-        alternatives = [
-            Alternative(
-                f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40], f"#s{h.sentence.id}"
-            )
-            for h in hits[1:6]
-            if h.value != best.value and h.sentence.id != best.sentence.id and best.score - h.score < 0.05
-        ][:3]
         return Answer(
             True,
             text,
             q.qtype,
             place=place,
-            confidence=round(min(1.0, best.score / 1.6), 3),
+            confidence=round(confidence, 3),
             sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=alternatives,
+            alternatives=self._readings(hits, best.score - 0.5)[1:4],
             lang=q.lang,
             year=best.year,
-            value=best.value,
+            value=value,
+        )
+
+    def _signals(self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex) -> dict[str, float]:
+        """What the calibrator reads of a question's candidates (engine/rank.py SIGNALS)."""
+        best = hits[0]
+        other = next((h for h in hits[1:] if h.value != best.value), None)
+        places = {h.sentence.places[0] for h in hits[:5] if h.sentence.places}
+        mass = sum(math.exp(max(-30.0, h.score - best.score)) for h in hits)
+        f = best.features
+        return {
+            "score": best.score,
+            "prob": sigmoid(best.score),
+            "share_top": 1.0 / mass,
+            "margin": best.score - other.score if other else 1.0,
+            "cov": best.coverage,
+            "unknown": finder.unknown_share(q, index),
+            "no_place": float(not q.place),
+            "places": min(len(places) - 1, 3) if places else 0.0,
+            "typed": float(q.typed),
+            **{
+                k: f.get(k, 0.0)
+                for k in ("kind_figure", "kind_date", "kind_name", "kind_clause", "kind_place")
+            },
+            "candidates": math.log1p(len(hits)),
+            "top_share": f.get("share", 0.0),
+            "top_near": f.get("near", 0.0),
+            "top_literal": f.get("literal", 0.0),
+            "top_qual": f.get("qual_agree", 0.0) - f.get("qual_conflict", 0.0),
+            "top_year": f.get("year_match", 0.0),
+        }
+
+    @staticmethod
+    def _readings(hits: list[finder.Hit], floor: float) -> list[Alternative]:
+        """Distinct readings scoring at least `floor`, best first, as did-you-mean choices."""
+        out: list[Alternative] = []
+        seen: set[tuple[str, int]] = set()
+        for h in hits:
+            if h.score < floor or len(out) >= 4:
+                break
+            key = (h.value, h.sentence.id)
+            if key in seen:
+                continue
+            seen.add(key)
+            where = h.sentence.places[0] if h.sentence.places else ""
+            out.append(Alternative(f"{where} {h.value}"[:40], f"#s{h.sentence.id}"))
+        return out
+
+    def _unsure(
+        self, state: _Loaded, q: Query, t: dict[str, str], hits: list[finder.Hit], confidence: float
+    ) -> Answer:
+        """Not sure enough to state a figure: say so, and offer the places (when none was named and the
+        candidates are of several) or the best readings to choose from."""
+        places = []
+        for h in hits[:8]:
+            p = h.sentence.places[0] if h.sentence.places else None
+            if p and p not in places:
+                places.append(p)
+        if not q.place and len(places) >= 2:
+            choices = [Alternative(place_label(p, q.lang, state.index), f"{p} {q.text}") for p in places[:4]]
+            return Answer(
+                False,
+                t["which_place"],
+                "which_place",
+                lang=q.lang,
+                alternatives=choices,
+                confidence=round(confidence, 3),
+            )
+        return Answer(
+            False,
+            t["unsure"],
+            "unsure",
+            place=q.place,
+            lang=q.lang,
+            confidence=round(confidence, 3),
+            alternatives=self._readings(hits, float("-inf"))[:3],
         )
 
     def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
-        rows, missing = [], []
+        """Two places' figures of the same kind, both stated, and which is more (or less, when asked)."""
+        rows, missing, sure = [], [], 1.0
         for place in q.places[:2]:
             sub = replace(q, places=(place,), qtype="how_many")
-            hits = finder.find(sub, state.index)
-            if hits and hits[0].fact:
+            hits = [h for h in finder.find(sub, state.index, self.ranker) if h.fact]
+            if hits:
                 rows.append((place, hits[0]))
+                sure *= self.ranker.confidence(self._signals(sub, hits, state.index))
             else:
                 missing.append(place)
 
@@ -197,43 +283,44 @@ class Engine:
                 place=place_label(place, q.lang, state.index), value=hit.value, quote=hit.quote
             )
 
-        if len(rows) == 1:  # one figure only: give it, and say the other is missing (no comparison made up)
+        def stated(pairs) -> str:
+            return "；".join(f"{place_label(p, q.lang, state.index)} {h.value}" for p, h in pairs)
+
+        if len(rows) == 1 and sure >= self.ranker.threshold:  # one figure only: no comparison made up
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
             return Answer(
                 True,
                 t["compare_partial"].format(line=line(place, hit), missing=label),
                 "compare",
                 place=place,
-                confidence=0.6,
+                confidence=round(sure * 0.5, 3),
                 lang=q.lang,
-                value=hit.value,
+                value=stated(rows),
                 sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)],
             )
-        if not rows:
+        if len(rows) < 2 or len({h.fact.unit_class for _, h in rows}) != 1 or sure < self.ranker.threshold:
             return self._not_found(state, q, t)
-        classes = {h.fact.unit_class for _, h in rows}
-        if len(classes) != 1:
-            return self._not_found(state, q, t)
-        rows.sort(key=lambda ph: -ph[1].fact.amount)
-        lines = "；".join(line(p, h) for p, h in rows)
-        text = t["compare"].format(winner=place_label(rows[0][0], q.lang, state.index), lines=lines)
+        fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
+        rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
+        verdict = t["less" if fewer else "more"].format(winner=place_label(rows[0][0], q.lang, state.index))
+        text = t["compare"].format(verdict=verdict, lines="；".join(line(p, h) for p, h in rows))
         return Answer(
             True,
             text,
             "compare",
             place=rows[0][0],
-            confidence=0.8,
+            confidence=round(sure, 3),
             lang=q.lang,
             sources=[
                 Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows
             ],
-            value=rows[0][1].value,
+            value=f"{stated(rows)}；{verdict}",
         )
 
     def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
         what = f"“{q.text}”"
         if q.year is not None:
-            relaxed = finder.find(replace(q, year=None), state.index)
+            relaxed = finder.find(replace(q, year=None), state.index, self.ranker)
             if relaxed:
                 return Answer(
                     False,
@@ -347,7 +434,7 @@ def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
         if row.get("place") and row["place"] not in loaded.index.by_place:
             continue  # that place's article was removed on purpose
         q = loaded.parser.parse(row["q"])
-        if not finder.find(q, loaded.index):
+        if not finder.find(q, loaded.index, Ranker.load()):
             problems.append(f"golden question no longer answered: {row['q']}")
     return problems
 

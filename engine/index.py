@@ -21,6 +21,7 @@ class Sentence:
     places: tuple[str, ...]
     before: str = ""  # folded text of the sentence before it in the same article (context)
     units: frozenset[str] = frozenset()  # unit classes of the figures it holds
+    byline: str = ""  # who wrote the story it stands in (记者 郭树勋；通讯员 吴明)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class Fact:
     end: int
     year: int | None
     since: bool
+    qualifier: str | None = None  # remaining / total / done / new (kb/roles.py)
+    role: str = "as_of"  # as_of / since / change / from / to / target
+    counted: str = ""  # the noun the figure counts (160个 -> 行政村)
 
 
 @dataclass(frozen=True)
@@ -62,22 +66,6 @@ class KnowledgeIndex:
         self.path = path
         self.articles = {a["id"]: a for a in rows["articles"]}
         self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
-        self.sentences = {
-            s["id"]: Sentence(
-                s["id"],
-                s["article_id"],
-                s["text"],
-                fold(s["text"]),
-                tuple(p for p in (s["places"] or "").split("|") if p),
-            )
-            for s in rows["sentences"]
-        }
-        previous: dict[int, str] = {}
-        for s in sorted(self.sentences.values(), key=lambda s: s.id):
-            self.sentences[s.id] = Sentence(
-                s.id, s.article_id, s.text, s.norm, s.places, previous.get(s.article_id, "")
-            )
-            previous[s.article_id] = s.norm
         self.facts: dict[int, list[Fact]] = {}
         for f in rows["facts"]:
             self.facts.setdefault(f["sentence_id"], []).append(
@@ -93,13 +81,26 @@ class KnowledgeIndex:
                     f["end"],
                     f["year"],
                     bool(f["since"]),
+                    f.get("qualifier"),
+                    f.get("role") or "as_of",
+                    f.get("counted") or "",
                 )
             )
-        for sid, fs in self.facts.items():
-            s = self.sentences[sid]
-            self.sentences[sid] = Sentence(
-                s.id, s.article_id, s.text, s.norm, s.places, s.before, frozenset(f.unit_class for f in fs)
+        self.sentences: dict[int, Sentence] = {}
+        previous: dict[int, str] = {}  # the folded sentence before, per article (context)
+        for s in sorted(rows["sentences"], key=lambda s: s["id"]):
+            norm = fold(s["text"])
+            self.sentences[s["id"]] = Sentence(
+                s["id"],
+                s["article_id"],
+                s["text"],
+                norm,
+                tuple(p for p in (s["places"] or "").split("|") if p),
+                previous.get(s["article_id"], ""),
+                frozenset(f.unit_class for f in self.facts.get(s["id"], ())),
+                s.get("byline") or "",
             )
+            previous[s["article_id"]] = norm
         self.places = {
             p["name"]: PlaceInfo(
                 p["name"],
@@ -136,6 +137,35 @@ class KnowledgeIndex:
             for i in range(len(s.norm) - 1):
                 self._bigrams.setdefault(s.norm[i : i + 2], set()).add(s.id)
         self.containing = lru_cache(maxsize=20000)(self._containing)
+        lengths = [len(s.norm) for s in self.sentences.values()]
+        average = sum(lengths) / len(lengths) if lengths else 1.0
+        # BM25's length normalisation per sentence (k1 = 1.2, b = 0.75; a bigram counts once)
+        self._bm25_norm = {
+            s.id: 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(s.norm) / average)) for s in self.sentences.values()
+        }
+
+    def bm25(self, text: str, pool: list[int]) -> dict[int, float]:
+        """Character-bigram BM25 of the sentences in `pool` against `text` (only those sharing a bigram)."""
+        t = fold(text)
+        grams = {t[i : i + 2] for i in range(len(t) - 1)}
+        wanted = set(pool)
+        scores: dict[int, float] = {}
+        for g in grams:
+            posting = self._bigrams.get(g)
+            if not posting:
+                continue
+            df = len(posting)
+            idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+            for sid in (
+                posting & wanted if len(posting) > len(wanted) else (i for i in posting if i in wanted)
+            ):
+                scores[sid] = scores.get(sid, 0.0) + idf * self._bm25_norm[sid]
+        return scores
+
+    def aliases_of(self, place: str) -> tuple[str, ...]:
+        """A place's name and its aliases (汝阳县, 汝阳)."""
+        info = self.places.get(place)
+        return (place, *info.aliases) if info else (place,)
 
     def _containing(self, term: str) -> frozenset[int]:
         """Ids of sentences whose folded text holds `term`."""

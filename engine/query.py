@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import cn2an
 import jieba
@@ -87,9 +88,25 @@ class QueryParser(EnglishParsing):
     # ---- entry point -------------------------------------------------------------------------
     def parse(self, raw: str) -> Query:
         text = normalize(raw)
-        if is_english(text):
-            return self._parse_english(text)
-        return self._parse_chinese(text)
+        q = self._parse_english(text) if is_english(text) else self._parse_chinese(text)
+        return self._slots(q)
+
+    def _slots(self, q: Query) -> Query:
+        """Qualifier and role slots from the question's words (intents/vocabulary.yaml slots)."""
+        if q.smalltalk:
+            return q
+        english = q.lang == "en"
+        low = q.text.lower()
+
+        def said(slot: str) -> bool:
+            return any(
+                re.search(rf"\b{re.escape(w)}\b", low) if english else w in q.text
+                for w in self.intents.slots[slot]
+                if w.isascii() == english
+            )
+
+        qualifier = next((s for s in ("remaining", "new", "total", "done") if said(s)), None)
+        return replace(q, qualifier=qualifier, asks_from=said("asks_from"), asks_target=said("asks_target"))
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:
@@ -106,7 +123,12 @@ class QueryParser(EnglishParsing):
         for qt in self.intents.types:
             for cue in qt.cues:
                 if english and cue.isascii():
-                    if re.search(r"\b" + re.escape(cue) + r"\b", low):
+                    anchored = cue.startswith("^")  # "^did ": only where the question starts
+                    pattern = ("^" if anchored else r"\b") + re.escape(cue.lstrip("^").strip()) + r"\b"
+                    if re.search(pattern, low.strip()):
+                        return qt.name, True
+                elif cue.startswith("re:"):  # a construction, not a word: 收不收, 有没有 (V-not-V)
+                    if not english and re.search(cue[3:], text):
                         return qt.name, True
                 elif not english and not cue.isascii() and cue in text:
                     return qt.name, True

@@ -88,6 +88,9 @@ class Query:
     list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
     place_kind: str | None = None  # 村/县/乡/镇…: the question asks which one (哪个村)
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
+    qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)
+    asks_from: bool = False  # where a change began (原来, 从)
+    asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

@@ -28,11 +28,17 @@ REPLY_KEYS = {
     "text",
     "compare",
     "compare_line",
+    "more",
+    "less",
+    "yes",
+    "no",
     "compare_partial",
     "not_found",
     "unknown_place",
     "wrong_year",
     "suggest",
+    "unsure",
+    "which_place",
     "empty",
     "too_long",
     "unreadable",
@@ -46,7 +52,9 @@ REPLY_KEYS = {
 TEMPLATE_FIELDS = {
     "fact": {"place", "year", "value", "quote", "article"},
     "text": {"place", "year", "quote", "article"},
-    "compare": {"winner", "lines"},
+    "compare": {"verdict", "lines"},
+    "more": {"winner"},
+    "less": {"winner"},
     "compare_line": {"place", "value", "quote"},
     "compare_partial": {"line", "missing"},
     "not_found": {"what"},
@@ -83,6 +91,7 @@ class IntentSet:
     english_stopwords: frozenset[str]
     replies: dict[str, dict[str, str]] = field(default_factory=dict)
     not_units: tuple[str, ...] = ()  # phrases holding a unit word that say no unit (投入使用 is not money)
+    slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # qualifier and role cues of questions
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -166,6 +175,16 @@ def _unit_map(data: dict, key: str, file: str) -> dict[str, tuple[str, ...]]:
     return {k: _strings(v, f"{file}: {key}.{k}") for k, v in raw.items()}
 
 
+SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less"}
+
+
+def _slots(raw) -> dict[str, tuple[str, ...]]:
+    """vocabulary.yaml's slots: words of a question that say which figure it wants (还有 -> remaining)."""
+    if not isinstance(raw, dict) or set(raw) != SLOTS:
+        raise IntentError(f"vocabulary.yaml: slots must map exactly {sorted(SLOTS)} to word lists")
+    return {k: _strings(v, f"vocabulary.yaml: slots.{k}") for k, v in raw.items()}
+
+
 def load(folder: str | Path = HERE) -> IntentSet:
     """Read every intent file in `folder`, check it, and return the intent set."""
     folder = Path(folder)
@@ -235,6 +254,7 @@ def load(folder: str | Path = HERE) -> IntentSet:
         measure_words=_unit_map(vocab, "measure_words", "vocabulary.yaml"),
         implied_units=_unit_map(vocab, "implied_units", "vocabulary.yaml"),
         titles=_strings(vocab.get("titles"), "vocabulary.yaml: titles"),
+        slots=_slots(vocab.get("slots")),
         stopwords=stopwords,
         english=english,
         english_stopwords=frozenset(_strings(en.get("stopwords"), "english.yaml: stopwords")),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from kb.names import names
-from kb.numbers import RELATIVE_YEAR, figures, phones, years
+from kb.numbers import COMPARED, RELATIVE_YEAR, figures, phones, years
+from kb.roles import qualifier, role
 from kb.split import clause_at, clause_spans
 
 _LEAD = re.compile(
@@ -75,6 +76,8 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
         clause = sentence[span[0] : span[1]]
         metric = _LEAD.sub("", sentence[span[0] : fig.start]).strip("“”\"'（）() ") or clause
         year, since = year_of(sentence, span, article_year, fig.start)
+        before = sentence[span[0] : fig.start]
+        baseline = bool(COMPARED.search(before))
         rows.append(
             {
                 "value": fig.text,
@@ -87,6 +90,9 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
                 "since": since,
                 "start": fig.start,
                 "end": fig.end,
+                "qualifier": qualifier(before),
+                "role": role(before, sentence[: fig.start], since, baseline),
+                "counted": _counted(sentence, fig.end),
             }
         )
     for m in phones(sentence):
@@ -95,6 +101,15 @@ def extract(sentence: str, article_year: int | None = None) -> list[dict]:
         span = clause_at(sentence, start)
         rows.append(_text_fact(sentence, start, end, "name", year_of(sentence, span, article_year, start)[0]))
     return rows
+
+
+_COUNTED = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的（(]|$)")
+
+
+def _counted(sentence: str, end: int) -> str:
+    """The noun a figure counts, right after it (160个 -> 行政村), up to 8 characters; empty if none."""
+    m = _COUNTED.match(sentence, end, min(len(sentence), end + 8))
+    return m.group(0).strip('“”"') if m else ""
 
 
 def _text_fact(sentence: str, start: int, end: int, unit_class: str, year: int | None) -> dict:
@@ -112,4 +127,7 @@ def _text_fact(sentence: str, start: int, end: int, unit_class: str, year: int |
         "since": False,
         "start": start,
         "end": end,
+        "qualifier": None,
+        "role": "as_of",
+        "counted": "",
     }

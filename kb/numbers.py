@@ -79,7 +79,10 @@ WEEKDAY_EN = {
     "日": "Sunday",
     "天": "Sunday",
 }
-_BASELINE = re.compile(r"(?:较|比|同比|相比|较之)$")
+COMPARED = re.compile(
+    r"较|同比|相比|较之|(?<!对)比(?![例重率赛])"
+)  # what follows is measured against a baseline
+_BASELINE = re.compile(f"(?:{COMPARED.pattern})$")
 RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
 _MAG = {"万亿": 1e12, "千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
 BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
 

@@ -15,7 +15,10 @@ from engine import Engine
 from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION_FILES = [ROOT / "tests" / "data" / "heldout.jsonl", ROOT.parent / "shared" / "eval" / "dev.jsonl"]
+QUESTION_FILES = [
+    ROOT / "intents" / "training" / "heldout1.jsonl",
+    ROOT.parent / "shared" / "eval" / "dev.jsonl",
+]
 
 
 def _questions() -> list[dict]:
@@ -30,7 +33,7 @@ def _questions() -> list[dict]:
 
 def test_the_bot_process_answers_like_ask_py(tmp_path, built_db):
     cases = _questions()
-    assert len(cases) >= 100  # tests/data/heldout.jsonl ships with the project
+    assert len(cases) >= 100  # intents/training/heldout1.jsonl ships with the project
     db = tmp_path / "facts.db"
     shutil.copy(built_db, db)
     chats: dict[str, int] = {}  # same session = same chat, as ask.py --jsonl reads "session"

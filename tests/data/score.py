@@ -29,6 +29,7 @@ Outcomes: correct; missed (said found=false where an answer exists); wrong (any 
 failure: a wrong figure, a figure for the wrong place or year, or an answer where none exists).
 A wrong answer is worse than a missed one.
 """
+
 import argparse
 import json
 import re
@@ -51,7 +52,11 @@ def judge(case: dict, out: dict | None) -> tuple[str, str]:
     if not isinstance(out.get("found"), bool) or not isinstance(out.get("answer"), str):
         return "wrong", "output lacks a boolean 'found' or a string 'answer'"
     if not case["found"]:
-        return ("correct", "") if not out["found"] else ("wrong", "answered a question the sources cannot answer")
+        return (
+            ("correct", "")
+            if not out["found"]
+            else ("wrong", "answered a question the sources cannot answer")
+        )
     if not out["found"]:
         return "missed", "said it does not know"
     if not isinstance(out.get("value"), str) or not out["value"].strip():
@@ -75,11 +80,19 @@ def confidence(out: dict | None) -> float | None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", required=True, help="JSON lines of cases")
-    ap.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this share of correct cases")
+    ap.add_argument(
+        "--min-accuracy", type=float, default=0.0, help="exit 1 below this share of correct cases"
+    )
     ap.add_argument("--max-wrong", type=int, default=None, help="exit 1 above this many wrong answers")
-    ap.add_argument("--confident", type=float, default=0.8, help="confidence from which an answer counts as sure")
-    ap.add_argument("--max-confident-wrong", type=int, default=None,
-                    help="exit 1 above this many wrong answers given with at least --confident confidence")
+    ap.add_argument(
+        "--confident", type=float, default=0.8, help="confidence from which an answer counts as sure"
+    )
+    ap.add_argument(
+        "--max-confident-wrong",
+        type=int,
+        default=None,
+        help="exit 1 above this many wrong answers given with at least --confident confidence",
+    )
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds the command may take")
     ap.add_argument("--quiet", action="store_true", help="print only the summary line")
     ap.add_argument("command", nargs=argparse.REMAINDER, help="-- then the command to run")
@@ -91,10 +104,13 @@ def main() -> int:
     with open(args.cases, encoding="utf-8") as f:
         cases = [json.loads(line) for line in f if line.strip()]
     feed = "".join(
-        json.dumps({k: c[k] for k in ("id", "q", "session") if k in c}, ensure_ascii=False) + "\n" for c in cases
+        json.dumps({k: c[k] for k in ("id", "q", "session") if k in c}, ensure_ascii=False) + "\n"
+        for c in cases
     )
     started = time.perf_counter()
-    proc = subprocess.run(command, input=feed, capture_output=True, text=True, encoding="utf-8", timeout=args.timeout)
+    proc = subprocess.run(
+        command, input=feed, capture_output=True, text=True, encoding="utf-8", timeout=args.timeout
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-4000:])
@@ -136,15 +152,21 @@ def main() -> int:
         print()
         scored = [(c, o) for c, o in answered if c is not None]
         if scored:
+
             def mean(xs):
                 return sum(xs) / len(xs) if xs else float("nan")
+
             right = [c for c, o in scored if o == "correct"]
             bad = [c for c, o in scored if o != "correct"]
-            print(f"  confidence of answers: right {mean(right):.2f} (n={len(right)}), "
-                  f"wrong {mean(bad):.2f} (n={len(bad)})")
+            print(
+                f"  confidence of answers: right {mean(right):.2f} (n={len(right)}), "
+                f"wrong {mean(bad):.2f} (n={len(bad)})"
+            )
         lengths = sorted(len(norm(o.get("value") or "")) for o in outputs.values() if o.get("found") is True)
         if lengths:
-            print(f"  stated value length: median {lengths[len(lengths) // 2]} characters, longest {lengths[-1]}")
+            print(
+                f"  stated value length: median {lengths[len(lengths) // 2]} characters, longest {lengths[-1]}"
+            )
         for tag in sorted(by_tag):
             t = by_tag[tag]
             total = sum(t.values())

@@ -1,0 +1,144 @@
+"""Learned ranking and calibrated confidence: a dot product over named features, with weights trained by
+scripts/train_ranker.py (engine/train.py) and kept in intents/ranker.json. No numpy at serving time."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "intents" / "ranker.json"
+
+# features of one answer candidate (a figure, date, name, place or clause in one sentence)
+FEATURES = (
+    "cov",  # weighted share of the question's known concepts the sentence holds
+    "near",  # how close those concepts stand to the value
+    "share",  # share of the concepts inside the value's own clause
+    "literal",  # the question's own wording repeated in the clause
+    "bm25",  # character-bigram BM25 of the sentence, relative to the best in the pool
+    "rank",  # 1 / (1 + the sentence's place in the candidate order)
+    "head",  # the concept asked about (the head) stands in the clause
+    "year_match",  # the year asked is the figure's year
+    "history",  # no year asked, and the figure is of a year before its article's
+    "role_from",  # the start of a change (由A…) while the question does not ask where it began
+    "role_target",  # a target (力争/计划) while the question does not ask about plans
+    "role_change",  # a change against a baseline (较2019年增长15%) while the question asks no change
+    "unit_asked",  # the question says what kind of figure it wants (多少人, 多少钱)
+    "qual_agree",  # the question's qualifier (还有 remaining, 一共 total, 已经 done) is the figure's
+    "qual_conflict",  # the figure carries another qualifier than the one asked
+    "plain_remaining",  # the question asks no qualifier, and the figure is of what remains (未脱贫…)
+    "plain_done",  # … of what is done (已脱贫, 实现…退出)
+    "plain_total",  # … a total (共有, 累计)
+    "plain_new",  # … what is new (新增, 新建)
+    "counted",  # the noun the figure counts shares the question's words
+    "place_named",  # the sentence names the asked place itself (not inherited from context)
+    "kind_figure",
+    "kind_date",
+    "kind_name",
+    "kind_clause",
+    "kind_place",
+    "items",  # list items in the clause (a list or where question), up to 6, divided by 6
+    "list_size",  # the question says how many items (哪六个) and the clause has that many
+    "where_cue",  # the clause names a store, site or address (where questions)
+    "short",  # the clause is under six characters
+    "span",  # the value runs from its clause to the end of the sentence (a definition or enumeration)
+    "length",  # log of the value's length in characters (say what was asked, not the whole sentence)
+    "change",  # the value is a change from one state or figure to another (由…提高到…, 从…到…)
+)
+
+# features of the best candidate of a question, for the probability that the answer is right
+SIGNALS = (
+    "score",  # the ranker's score of the best candidate
+    "prob",  # the ranker's own probability for it (sigmoid of the score)
+    "share_top",  # its share of the candidates' softmax mass (how clearly it leads)
+    "margin",  # its lead over the best candidate with another value
+    "cov",
+    "unknown",  # share of the question's concept weight that no article holds
+    "no_place",  # the question names no place
+    "places",  # distinct places among the top five candidates, minus one, up to 3
+    "typed",  # a cue word fixed the question's kind
+    "kind_figure",
+    "kind_date",
+    "kind_name",
+    "kind_clause",
+    "kind_place",
+    "candidates",  # log of the number of candidates
+    "top_share",  # the best candidate's own features: concepts in its clause,
+    "top_near",  # closeness,
+    "top_literal",  # the question's wording,
+    "top_qual",  # qualifier agreement,
+    "top_year",  # the year asked
+)
+
+
+@dataclass
+class Linear:
+    """w·x + b over named features (missing features count 0)."""
+
+    weights: dict[str, float]
+    bias: float = 0.0
+
+    def __call__(self, x: dict[str, float]) -> float:
+        w = self.weights
+        return self.bias + sum(w[k] * v for k, v in x.items() if k in w)
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass
+class Ranker:
+    """Scores candidates (`score`) and says how likely the best one is right (`confidence`); answers are
+    given when the confidence reaches `threshold`, else the bot says it is not sure."""
+
+    rank: Linear
+    calibrate: Linear
+    threshold: float = 0.5
+    report: dict = field(default_factory=dict)
+
+    def score(self, features: dict[str, float]) -> float:
+        return self.rank(features)
+
+    def confidence(self, signals: dict[str, float]) -> float:
+        return sigmoid(self.calibrate(signals))
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> Ranker:
+        """The trained weights, or hand weights (the engine's former constants) when none are trained."""
+        if not path.exists():
+            return cls.untrained()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            Linear(data["rank"]["weights"], data["rank"]["bias"]),
+            Linear(data["calibrate"]["weights"], data["calibrate"]["bias"]),
+            data.get("threshold", 0.5),
+            data.get("report", {}),
+        )
+
+    @classmethod
+    def untrained(cls) -> Ranker:
+        rank = Linear(
+            {
+                "cov": 1.0,
+                "near": 0.4,
+                "share": 0.3,
+                "literal": 0.3,
+                "year_match": 0.15,
+                "history": -0.1,
+                "role_from": -0.3,
+                "qual_agree": 0.2,
+                "qual_conflict": -0.2,
+            }
+        )
+        return cls(rank, Linear({"score": 4.0}, -3.0), 0.5)
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "rank": {"weights": self.rank.weights, "bias": self.rank.bias},
+            "calibrate": {"weights": self.calibrate.weights, "bias": self.calibrate.bias},
+            "threshold": self.threshold,
+            "report": self.report,
+        }

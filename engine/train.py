@@ -1,0 +1,286 @@
+"""Train the ranker and its calibration from labelled questions (intents/training/*.jsonl, the team scorer's
+case format), with leave-one-article-out cross-validation: questions cluster by fact and article, so each
+article's questions are answered by a model trained on the others' only. numpy at training time only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.core import Engine
+from engine.rank import FEATURES, SIGNALS, Linear, Ranker, sigmoid
+
+TRAINING = Path(__file__).resolve().parent.parent / "intents" / "training"
+WRONG_COST = 2.0  # a wrong figure costs twice a missed one: the threshold is set where that trade balances
+
+
+def norm(text: str) -> str:
+    """The scorer's folding (../shared/eval/score.py): NFKC, no digit-group commas, no white space."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"(?<=\d),(?=\d{3})", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def right(case: dict, value: str | None) -> bool:
+    """Whether stating `value` answers the case (the scorer's rule for found=true cases)."""
+    if not case.get("found") or not value:
+        return False
+    v = norm(value)
+    for want in case.get("expect", []):
+        alts = want if isinstance(want, list) else [want]
+        if not any(norm(a) in v for a in alts):
+            return False
+    return not any(norm(bad) in v for bad in case.get("forbid", []))
+
+
+def judge(case: dict, found: bool, value: str | None) -> str:
+    """correct / missed / wrong, as the scorer judges an answer."""
+    if not case.get("found"):
+        return "wrong" if found else "correct"
+    if not found:
+        return "missed"
+    return "correct" if right(case, value) else "wrong"
+
+
+def load_cases(folder: Path = TRAINING) -> list[dict]:
+    """Every labelled question, with the name of its set."""
+    cases = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                case["set"] = path.stem
+                cases.append(case)
+    return cases
+
+
+def article_groups(cases: list[dict], engine: Engine) -> list[str]:
+    """The article each case is about (its `article`, else the one whose text holds every expected
+    string, the one naming the question's place first); unanswerable cases go to the article of the place
+    they name, else to one chosen by a hash of the question."""
+    index = engine._state.index
+    files = {
+        a["file"]: norm("".join(s.text for s in index.sentences.values() if s.article_id == a["id"]))
+        for a in index.articles.values()
+    }
+    homes = {a["file"]: [a.get("home_county"), a.get("home_city")] for a in index.articles.values()}
+    names = sorted(files)
+    out = []
+    for case in cases:
+        if case.get("article") in files:
+            out.append(case["article"])
+            continue
+        q = engine._state.parser.parse(case["q"]) if case.get("q") else None
+        places = q.places if q and not q.smalltalk else ()
+        holding = [
+            f
+            for f in names
+            if case.get("found")
+            and all(
+                any(norm(a) in files[f] for a in (w if isinstance(w, list) else [w])) for w in case["expect"]
+            )
+        ]
+        by_place = [f for f in (holding or names) if any(p in homes[f] for p in places)]
+        if by_place:
+            out.append(by_place[0])
+        elif holding:
+            out.append(holding[0])
+        else:
+            digest = int(hashlib.sha1(case["q"].encode()).hexdigest(), 16)
+            out.append(names[digest % len(names)])
+    return out
+
+
+@dataclass
+class Asked:
+    """One case asked of the engine: what it answered and the candidates behind it."""
+
+    case: dict
+    group: str
+    found: bool
+    value: str | None
+    hits: list  # (features, is it right) per candidate
+    signals: dict | None
+    top_right: bool
+
+
+def ask_all(engine: Engine, cases: list[dict], groups: list[str]) -> list[Asked]:
+    """Ask every case in order (follow-ups in their session), keeping each answer's candidates."""
+    out = []
+    for case, group in zip(cases, groups, strict=True):
+        trace: dict = {}
+        session = f"{case['set']}:{case['session']}" if case.get("session") else None
+        ans = engine.ask(case["q"], session=session, trace=trace)
+        hits = trace.get("hits") or []
+        oks = [right(case, h.value) for h in hits]
+        shortest = min((len(h.value) for h, ok in zip(hits, oks, strict=True) if ok), default=0)
+        # a right value much longer than the shortest right one says more than was asked: not a model answer
+        labelled = [
+            (h.features, ok and len(h.value) <= 1.5 * shortest + 10) for h, ok in zip(hits, oks, strict=True)
+        ]
+        top = bool(hits) and right(case, hits[0].value)
+        out.append(Asked(case, group, ans.found, ans.value, labelled, trace.get("signals"), top))
+    return out
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 1.0, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """L2-regularised logistic regression by Newton's method; returns [bias, w...]."""
+    n, d = x.shape
+    a = np.hstack([np.ones((n, 1)), x])
+    w = np.zeros(d + 1)
+    sw = np.ones(n) if weights is None else weights
+    reg = np.full(d + 1, l2)
+    reg[0] = 1e-6
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(a @ w, -30, 30)))
+        grad = a.T @ (sw * (p - y)) + reg * w
+        hess = (a * (sw * p * (1 - p))[:, None]).T @ a + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def _linear(w: np.ndarray, names: tuple[str, ...]) -> Linear:
+    return Linear({k: round(float(v), 5) for k, v in zip(names, w[1:], strict=True)}, round(float(w[0]), 5))
+
+
+def fit_listwise(
+    groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.01, steps: int = 400
+) -> np.ndarray:
+    """Softmax over each question's candidates (a conditional logit): maximise the probability mass on the
+    right ones. Gradient descent with momentum; returns the weights (no bias: it cancels in a softmax)."""
+    x = np.vstack([g[0] for g in groups])
+    y = np.concatenate([g[1] for g in groups])
+    starts = np.cumsum([0] + [len(g[1]) for g in groups])[:-1]
+    w = np.zeros(x.shape[1])
+    velocity = np.zeros_like(w)
+    for _ in range(steps):
+        s = x @ w
+        s -= np.repeat(np.maximum.reduceat(s, starts), np.diff(np.append(starts, len(s))))
+        e = np.exp(s)
+        total = np.repeat(np.add.reduceat(e, starts), np.diff(np.append(starts, len(s))))
+        pos = np.repeat(np.add.reduceat(e * y, starts), np.diff(np.append(starts, len(s))))
+        p_all, p_pos = e / total, e * y / pos
+        grad = x.T @ (p_all - p_pos) / len(groups) + l2 * w
+        velocity = 0.9 * velocity - 0.5 * grad
+        w += velocity
+    return w
+
+
+def fit_ranker(asked: list[Asked]) -> Linear:
+    """The ranker from the candidates of answerable questions that have a right one."""
+    groups = []
+    for a in asked:
+        if any(ok for _, ok in a.hits) and len(a.hits) > 1:
+            x = np.array([[feats.get(k, 0.0) for k in FEATURES] for feats, _ in a.hits])
+            groups.append((x, np.array([float(ok) for _, ok in a.hits])))
+    if not groups:
+        return Ranker.untrained().rank
+    w = fit_listwise(groups)
+    return Linear({k: round(float(v), 5) for k, v in zip(FEATURES, w, strict=True)}, 0.0)
+
+
+def fit_calibration(asked: list[Asked]) -> Linear:
+    """P(the stated answer is right) from the best candidate's signals (Platt-style logistic fit)."""
+    rows = [[a.signals.get(k, 0.0) for k in SIGNALS] for a in asked if a.signals]
+    ys = [float(a.top_right) for a in asked if a.signals]
+    if len(set(ys)) < 2:
+        return Ranker.untrained().calibrate
+    return _linear(fit_logistic(np.array(rows), np.array(ys), l2=0.5), SIGNALS)
+
+
+def best_threshold(asked: list[Asked], calibrate: Linear) -> float:
+    """The confidence from which answering pays: a right answer gains 1, a wrong one costs WRONG_COST."""
+    scored = [(sigmoid(calibrate(a.signals)), a.top_right) for a in asked if a.signals]
+    best, best_gain = 0.5, float("-inf")
+    for t in sorted({round(p, 3) for p, _ in scored}):
+        gain = sum((1.0 if ok else -WRONG_COST) for p, ok in scored if p >= t)
+        if gain > best_gain:
+            best, best_gain = t, gain
+    return best
+
+
+def cross_validate(db: Path, cases: list[dict]) -> tuple[Ranker, dict]:
+    """Leave-one-article-out: the ranker, calibration and threshold for each article's questions come from
+    the other articles' questions. Returns the model trained on all and the report."""
+    engine = Engine(db, ranker=Ranker.untrained())
+    groups = article_groups(cases, engine)
+    collected = ask_all(engine, cases, groups)  # candidate features do not depend on the weights
+    folds = sorted(set(groups))
+    rankers = {g: fit_ranker([a for a in collected if a.group != g]) for g in folds}
+    oof: list[Asked] = []  # each case answered by the ranker that never saw its article
+    for g in folds:
+        probe = Engine(db, ranker=Ranker(rankers[g], Linear({}, 0.0), float("-inf")))
+        idx = [i for i, gr in enumerate(groups) if gr == g]
+        oof += ask_all(probe, [cases[i] for i in idx], [g] * len(idx))
+    outcomes: list[tuple[dict, str, float]] = []
+    reliability: list[
+        tuple[float, bool]
+    ] = []  # out-of-fold confidence of the best candidate, and was it right
+    for g in folds:
+        train = [a for a in oof if a.group != g]
+        calibrate = fit_calibration(train)
+        model = Ranker(rankers[g], calibrate, best_threshold(train, calibrate))
+        probe = Engine(db, ranker=model)
+        reliability += [(model.confidence(a.signals), a.top_right) for a in oof if a.group == g and a.signals]
+        for a in (a for a in oof if a.group == g):
+            session = f"{a.case['set']}:{a.case['session']}" if a.case.get("session") else None
+            ans = probe.ask(a.case["q"], session=session)
+            outcomes.append(
+                (a.case, judge(a.case, ans.found, ans.value), ans.confidence if ans.found else None)
+            )
+    final_cal = fit_calibration(oof)
+    final = Ranker(fit_ranker(collected), final_cal, best_threshold(oof, final_cal))
+    final.report = report(outcomes, reliability)
+    return final, final.report
+
+
+def report(outcomes: list[tuple[dict, str, float | None]], reliability: list[tuple[float, bool]]) -> dict:
+    """Accuracy, wrong, missed and confident-wrong of the cross-validation, per set and in all, and the
+    reliability table (stated confidence against the share right) of the out-of-fold answers."""
+
+    def tally(rows):
+        c = Counter(o for _, o, _ in rows)
+        n = len(rows) or 1
+        sure_wrong = sum(1 for _, o, p in rows if o == "wrong" and p is not None and p >= 0.8)
+        return {
+            "cases": len(rows),
+            "accuracy": round(c["correct"] / n, 3),
+            "wrong": c["wrong"],
+            "missed": c["missed"],
+            "confident_wrong": sure_wrong,
+        }
+
+    by_set: dict[str, list] = {}
+    for row in outcomes:
+        by_set.setdefault(row[0]["set"], []).append(row)
+    bins = [[0, 0] for _ in range(10)]
+    for p, ok in reliability:
+        b = min(int(p * 10), 9)
+        bins[b][0] += 1
+        bins[b][1] += ok
+    table = [
+        {
+            "confidence": f"{i / 10:.1f}-{(i + 1) / 10:.1f}",
+            "answers": n,
+            "right": round(r / n, 3) if n else None,
+        }
+        for i, (n, r) in enumerate(bins)
+        if n
+    ]
+    return {
+        "cv": tally(outcomes),
+        "cv_by_set": {k: tally(v) for k, v in sorted(by_set.items())},
+        "reliability": table,
+    }
