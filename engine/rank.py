@@ -3,12 +3,32 @@ scripts/train_ranker.py (engine/train.py) and kept in intents/ranker.json. No nu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "intents" / "ranker.json"
+TRAINING = WEIGHTS.with_name("training")  # labelled questions, the team scorer's case format
+
+
+def training_digest(training: Path = TRAINING) -> str:
+    """sha1 of every labelled-question file, in name order: what the weights were trained on."""
+    h = hashlib.sha1()
+    for p in sorted(training.glob("*.jsonl")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def labels_newer(weights: Path = WEIGHTS, training: Path = TRAINING) -> bool:
+    """Whether the labelled questions changed since the weights were trained (an admin's /review label,
+    say): the next build retrains."""
+    try:
+        trained = json.loads(weights.read_text(encoding="utf-8")).get("training_sha1")
+    except (OSError, ValueError):
+        return True
+    return trained != training_digest(training)
 
 # features of one answer candidate (a figure, date, name, place or clause in one sentence)
 FEATURES = (
@@ -141,4 +161,5 @@ class Ranker:
             "calibrate": {"weights": self.calibrate.weights, "bias": self.calibrate.bias},
             "threshold": self.threshold,
             "report": self.report,
+            "training_sha1": training_digest(),
         }

@@ -21,16 +21,30 @@ ensure_environment()
 import argparse  # noqa: E402
 
 from engine.core import build, default_articles_dir, default_db_path  # noqa: E402
+from engine.rank import labels_newer  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", default=None, help="articles folder (default $KB_ARTICLES or kb/articles)")
     ap.add_argument("--db", default=None, help="fact base file (default $KB_DB or kb/facts.db)")
+    ap.add_argument(
+        "--retrain",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="retrain the ranker after building: auto = when a labelled-question file is newer than its weights",
+    )
     args = ap.parse_args(argv)
-    report = build(args.articles or default_articles_dir(), args.db or default_db_path())
+    db = args.db or default_db_path()
+    report = build(args.articles or default_articles_dir(), db)
     print(report.summary())
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    if args.retrain == "yes" or (args.retrain == "auto" and labels_newer()):
+        from engine.train import retrain  # numpy only when training
+
+        print(retrain(Path(db)))
+    return 0
 
 
 if __name__ == "__main__":

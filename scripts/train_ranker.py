@@ -19,8 +19,8 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 
 from engine.core import default_db_path  # noqa: E402
-from engine.rank import WEIGHTS  # noqa: E402
-from engine.train import TRAINING, cross_validate, load_cases  # noqa: E402
+from engine.rank import TRAINING, WEIGHTS  # noqa: E402
+from engine.train import cross_validate, load_cases  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
