@@ -4,15 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install kb lint bench eval eval-frozen train clean
+.PHONY: run test install lock kb lint bench eval eval-frozen train clean
 
-$(STAMP): pyproject.toml
+# Dependencies come from the lock files only (every package pinned with its hashes); the code runs from
+# this folder, it is not installed. `make lock` regenerates them after pyproject.toml changes.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV_VERSION := 0.13.9
+
+$(STAMP): $(DEV_LOCK)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerate both lock files from pyproject.toml with uv, installed into a throwaway venv (not a project
+# dependency): the dev lock (runtime + dev extras) first, then the runtime lock (the image's) held to the
+# same versions. Pins already in the files are kept; `make lock UPGRADE=1` moves all to the newest allowed.
+# Both target CPython 3.11+ on any platform (--universal) and carry the hashes of every file on the index.
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet --custom-compile-command 'make lock'
+lock:
+	@set -e; tool=$$(mktemp -d); trap 'rm -rf "$$tool"' EXIT; \
+	$(PY) -m venv "$$tool" && "$$tool/bin/pip" install --quiet uv==$(UV_VERSION); \
+	"$$tool/bin/uv" pip compile pyproject.toml --extra dev $(LOCK_FLAGS) $(if $(UPGRADE),--upgrade) -o $(DEV_LOCK); \
+	"$$tool/bin/uv" pip compile pyproject.toml -c $(DEV_LOCK) $(LOCK_FLAGS) -o $(LOCK); \
+	echo "$(DEV_LOCK): $$(grep -c '^[a-z]' $(DEV_LOCK)) packages; $(LOCK) (runtime, the image): $$(grep -c '^[a-z]' $(LOCK))"
 
 kb/facts.db: $(STAMP) $(wildcard kb/articles/*) kb/gazetteer.yaml
 	$(BIN)/python scripts/build_kb.py

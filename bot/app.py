@@ -93,7 +93,7 @@ def run(engine: Engine, settings: Settings | None = None) -> int:
         if settings.mode == "webhook":
             app.run_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=5)  # ~15 s of blips at start
     except InvalidToken:
         log.error("Telegram refused TELEGRAM_BOT_TOKEN; check the token (from @BotFather).")
         return 1

@@ -7,3 +7,9 @@ import os
 # everywhere keeps builds identical whichever module imports pypinyin first.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
 os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
+# jieba's dictionary cache file (default: jieba.cache in the temp folder); the image sets JIEBA_CACHE to a
+# file its user owns, so that every process loads the cache instead of rebuilding and re-dumping it.
+if os.environ.get("JIEBA_CACHE"):
+    import jieba
+
+    jieba.dt.cache_file = os.environ["JIEBA_CACHE"]

@@ -6,7 +6,9 @@
 Article i is shipped article i mod 5 with every place name of the gazetteer it mentions (full names,
 aliases and short forms, also when a PDF line break or space splits them: 汝/阳县) replaced by a
 generated name (two characters from a fixed list + the same suffix, 汝阳县 -> 璟葳县, seeded, never a real
-name or a jieba word, unique across the corpus, pinyin included) and every figure with a unit
+name or a jieba word, unique across the corpus, pinyin included; once two-character names run out, at
+about 1,200 articles, three characters, 汝阳县 -> 璟葳桐县, none containing a two-character one, enough for
+5,000 articles and more) and every figure with a unit
 (2207 户, 1900余万元, 0.24%, 1320平方公里 ...) scaled by a random factor. The factor depends on the
 article and the figure as written, so one figure quoted twice stays one figure, and a shipped answer
 can be rewritten into the answer expected from a synthetic article (see Rewriter.text).
@@ -155,7 +157,13 @@ def _spaced(form: str) -> str:
 
 class NameMaker:
     """Generated place names: two characters from NAME_CHARS; never a real name, a jieba word or a
-    name (or pinyin) already handed out."""
+    name (or pinyin) already handed out. About 11,000 two-character names (one per toneless pinyin)
+    exist; when GIVE_UP draws in a row find none, names have three characters from then on, none of
+    which contains a two-character name handed out (so 璟葳 never matches inside 璟葳桐县). The names
+    before that switch are the same as with two characters only: corpora of up to ~1,200 articles
+    do not change."""
+
+    GIVE_UP = 300
 
     def __init__(self, rng: random.Random, real: set[str], text: str = ""):
         import jieba
@@ -171,25 +179,36 @@ class NameMaker:
         self.chars = [c for c in dict.fromkeys(NAME_CHARS) if c not in banned]
         self.used: set[str] = set()
         self.used_sound: set[str] = set()
+        self.length = 2  # characters per name; 3 once the two-character names run out
 
     def stem(self) -> str:
-        for _ in range(10_000):
-            s = "".join(self.rng.sample(self.chars, 2))
-            sound = "".join(self._pinyin(s))
-            if (
-                s in self.used
-                or sound in self.used_sound
-                or s in self.real
-                or self._freq.get(s)
-                or s in self.text
-            ):
-                continue
-            if any(s in r or r in s for r in self.real if len(r) >= 2):
-                continue
-            self.used.add(s)
-            self.used_sound.add(sound)
-            return s
+        for _ in range(2):
+            for _ in range(self.GIVE_UP if self.length == 2 else 100_000):
+                s = "".join(self.rng.sample(self.chars, self.length))
+                if self._fits(s):
+                    return s
+            self.length += 1
         raise RuntimeError("ran out of generated place names; extend NAME_CHARS")
+
+    def _fits(self, s: str) -> bool:
+        """Hand out `s` if it is new (name and pinyin), no real name, no jieba word, not in the shipped
+        text, and, with three characters, holds no two-character name handed out."""
+        sound = "".join(self._pinyin(s))
+        if (
+            s in self.used
+            or sound in self.used_sound
+            or s in self.real
+            or self._freq.get(s)
+            or s in self.text
+        ):
+            return False
+        if any(s in r or r in s for r in self.real if len(r) >= 2):
+            return False
+        if len(s) > 2 and any(s[i : i + 2] in self.used for i in range(len(s) - 1)):
+            return False
+        self.used.add(s)
+        self.used_sound.add(sound)
+        return True
 
 
 class Rewriter:
