@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import articles_admin, handlers
 from bot.config import Settings
 from engine import Engine
 from engine.questionlog import QuestionLog
@@ -80,6 +80,7 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.question)
     )
     app.add_handler(MessageHandler(~filters.TEXT & filters.UpdateType.MESSAGE, handlers.unreadable))
+    articles_admin.register(app)  # documents, /articles, /remove (group -1: before the handlers above)
     app.add_error_handler(handlers.on_error)
     return app
 

@@ -48,7 +48,9 @@ async def _reply_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ques
     chat = update.effective_chat
     ans: Answer = _engine(context).ask(question, session=str(chat.id))
     qlog: QuestionLog = context.bot_data["questions"]
-    await asyncio.to_thread(qlog.record, str(chat.id), question, ans.found, ans.intent, ans.place)
+    await asyncio.to_thread(
+        qlog.record, str(chat.id), question, ans.found, ans.intent, ans.place, confidence=ans.confidence
+    )
     if ans.found:
         context.chat_data["last"] = ans
     markup = None

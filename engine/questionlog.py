@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT = 1000  # characters of a question kept
 MAX_PENDING = 20_000  # records kept in memory while the file cannot be written (about 20 MB at most)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_COLUMNS = ("ts", "chat", "text", "found", "intent", "place")
+_COLUMNS = ("ts", "chat", "text", "found", "intent", "place", "confidence")
 
 
 def _text(value: object) -> str:
@@ -70,10 +70,14 @@ class QuestionLog:
                             "found": int,
                             "intent": str,
                             "place": str,
+                            "confidence": float,
                         },
                         pk="id",
                     )
                     db["questions"].create_index(["found"])
+                elif "confidence" not in db["questions"].columns_dict:  # a log written before confidence
+                    with contextlib.suppress(sqlite3.OperationalError):  # another process added it first
+                        db["questions"].add_column("confidence", float)
             except BaseException:
                 conn.close()
                 raise
@@ -95,7 +99,8 @@ class QuestionLog:
             conn = self._open().conn
             with conn:
                 conn.executemany(
-                    f"insert into questions ({', '.join(_COLUMNS)}) values (?, ?, ?, ?, ?, ?)", self._pending
+                    f"insert into questions ({', '.join(_COLUMNS)}) values ({', '.join('?' * len(_COLUMNS))})",
+                    self._pending,
                 )
         except (OSError, sqlite3.Error) as exc:
             log.warning(
@@ -110,8 +115,17 @@ class QuestionLog:
             log.info("question log %s: wrote %d record(s) kept in memory", self.path, len(self._pending))
         self._pending.clear()
 
-    def record(self, chat: str, text: str, found: bool, intent: str, place: str | None) -> None:
-        """Log one question (its first MAX_TEXT characters); a file that cannot be written never raises."""
+    def record(
+        self,
+        chat: str,
+        text: str,
+        found: bool,
+        intent: str,
+        place: str | None,
+        confidence: float | None = None,
+    ) -> None:
+        """Log one question (its first MAX_TEXT characters); a file that cannot be written never raises.
+        `confidence` is the answer's (0..1), None when the caller does not say."""
         row = (
             time.time(),
             _text(chat),
@@ -119,6 +133,7 @@ class QuestionLog:
             int(bool(found)),
             _text(intent),
             None if place is None else _text(place),
+            None if confidence is None else float(confidence),
         )
         with self._lock:
             self._pending.append(row)
@@ -171,9 +186,40 @@ class QuestionLog:
             rows = self._stored("select text, count(*), max(ts) from questions where found = 0 group by text")
             times: Counter[str] = Counter({r[0]: r[1] for r in rows})
             last = {r[0]: r[2] for r in rows}
-            for ts, _, text, found, _, _ in self._pending:
+            for ts, _, text, found, *_ in self._pending:
                 if not found:
                     times[text] += 1
                     last[text] = max(last.get(text, ts), ts)
         ranked = sorted(times, key=lambda t: (-times[t], -last[t]))[:limit]
         return [{"text": t, "times": times[t], "last": last[t]} for t in ranked]
+
+    def weak(self, limit: int = 200, below: float = 0.8) -> list[dict]:
+        """Questions asked without an answer or answered with confidence under `below` (rows logged
+        before confidence was recorded count only when unanswered), most often asked first, then the
+        most recent: {"text", "times", "last", "found", "intent", "confidence"}; the last three are
+        those of the latest weak ask. Records not yet written count too."""
+        with self._lock:
+            self._flush()
+            rows = self._stored(  # SQLite: the bare columns come from the row holding max(ts)
+                "select text, count(*), max(ts), found, intent, confidence from questions "
+                "where found = 0 or confidence < ? group by text",
+                [below],
+            )
+            found: dict[str, dict] = {}
+            for text, times, last, was_found, intent, conf in rows:
+                found[text] = {
+                    "text": text,
+                    "times": times,
+                    "last": last,
+                    "found": bool(was_found),
+                    "intent": intent,
+                    "confidence": conf,
+                }
+            for ts, _, text, was_found, intent, _, conf in self._pending:
+                if was_found and (conf is None or conf >= below):
+                    continue
+                row = found.setdefault(text, {"text": text, "times": 0, "last": ts})
+                row["times"] += 1
+                if ts >= row["last"] or "found" not in row:
+                    row.update(last=ts, found=bool(was_found), intent=intent, confidence=conf)
+        return sorted(found.values(), key=lambda r: (-r["times"], -r["last"]))[:limit]
