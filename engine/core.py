@@ -12,6 +12,7 @@ from pathlib import Path
 
 import intents
 from engine import answer as finder
+from engine import cards
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
@@ -164,7 +165,9 @@ class Engine:
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         alternatives = [
             Alternative(
-                f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40], f"#s{h.sentence.id}"
+                f"{h.sentence.places[0] if h.sentence.places else ''} {h.value}"[:40],
+                f"#s{h.sentence.id}",
+                cards.key_of(index, h.sentence, h.fact.value) if h.fact else None,
             )
             for h in hits[1:6]
             if h.value != best.value and h.sentence.id != best.sentence.id and best.score - h.score < 0.05
@@ -267,7 +270,13 @@ class Engine:
         out = []
         for _, s in scored[:3]:
             f = state.index.facts[s.id][0]
-            out.append(Alternative(f"{s.places[0] if s.places else ''}：{f.clause}"[:40], f"#s{s.id}"))
+            out.append(
+                Alternative(
+                    f"{s.places[0] if s.places else ''}：{f.clause}"[:40],
+                    f"#s{s.id}",
+                    cards.key_of(state.index, s, f.value),
+                )
+            )
         return out
 
     def _pinned(self, state: _Loaded, sid: int) -> Answer:
@@ -286,11 +295,31 @@ class Engine:
             sources=[Source(title, s.text)],
         )
 
+    def card(self, key: str, lang: str = "zh") -> Answer | None:
+        """The fact an `Alternative.key` names, as an answer (figure, quote, article); None when the
+        fact base no longer holds it."""
+        lang = lang if lang in self.intents.replies else "zh"
+        return cards.card(self._state.index, key, self.intents.replies[lang], lang)
+
     # ---- state -------------------------------------------------------------------------------
     def reset(self, session: str) -> None:
         """Forget the follow-up context of one session."""
         with self._lock:
             self._sessions.pop(session, None)
+
+    def fork_session(self, src: str, dst: str) -> bool:
+        """Give session `dst` the follow-up context of session `src` (True), or none when `src` has
+        none (False), so a follow-up in `dst` continues exactly where `src` stood."""
+        with self._lock:
+            last = self._sessions.get(src)
+            if last is None:
+                self._sessions.pop(dst, None)
+                return False
+            self._sessions[dst] = last
+            self._sessions.move_to_end(dst)
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+            return True
 
     def topics(self) -> dict[str, list[str]]:
         """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}."""
