@@ -20,6 +20,8 @@ from telegram.ext import (
 
 from bot import articles_admin, handlers
 from bot.config import Settings
+from bot.delivery import ChatOrderedProcessor, InboxQueue, replay_pending
+from bot.store import BotStore
 from engine import Engine
 from engine.questionlog import QuestionLog
 
@@ -36,7 +38,13 @@ async def _watch_fact_base(app: Application) -> None:
             log.info("fact base reloaded from %s", engine.db_path)
 
 
-async def _post_init(app: Application) -> None:
+async def startup(app: Application) -> None:
+    """After initialize, before updates flow: the command menu, the fact-base watcher, and the
+    updates recorded but never answered before the last stop (answered first, in their order)."""
+    store: BotStore = app.bot_data["store"]
+    await store.run(store.prune)
+    await handlers.set_commands(app.bot, app.bot_data["settings"].admin_ids)
+    await replay_pending(app, store)
     app.bot_data["watcher"] = asyncio.create_task(_watch_fact_base(app))
 
 
@@ -44,18 +52,23 @@ async def _post_shutdown(app: Application) -> None:
     task = app.bot_data.get("watcher")
     if task:
         task.cancel()
+    app.bot_data["store"].close()
 
 
 def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: bool = True) -> Application:
     """The Telegram application with every handler wired to the engine."""
+    store = BotStore(settings.state_path)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
-        .post_init(_post_init)
+        .update_queue(InboxQueue(store))
+        .concurrent_updates(ChatOrderedProcessor(store))
+        .post_init(startup)
         .post_shutdown(_post_shutdown)
         .connect_timeout(settings.api_timeout)
         .read_timeout(settings.api_timeout)
         .write_timeout(settings.api_timeout)
+        .pool_timeout(settings.api_timeout)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)
@@ -66,20 +79,23 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
     app = builder.build()
     app.bot_data["engine"] = engine or Engine()
     app.bot_data["settings"] = settings
+    app.bot_data["store"] = store
     app.bot_data["questions"] = QuestionLog(settings.question_log)
     app.bot_data["rebuild_lock"] = asyncio.Lock()
-    app.add_handler(CommandHandler(["start", "help"], handlers.start))
-    app.add_handler(CommandHandler("topics", handlers.topics))
-    app.add_handler(CommandHandler("source", handlers.source))
-    app.add_handler(CommandHandler("ask", handlers.ask))
-    app.add_handler(CommandHandler("reload", handlers.reload))
-    app.add_handler(CommandHandler("stats", handlers.stats))
-    app.add_handler(CallbackQueryHandler(handlers.choose, pattern=r"^alt:\d+$"))
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler(["start", "help"], handlers.start, filters=new))
+    app.add_handler(CommandHandler("topics", handlers.topics, filters=new))
+    app.add_handler(CommandHandler("source", handlers.source, filters=new))
+    app.add_handler(CommandHandler("ask", handlers.ask, filters=new))
+    app.add_handler(CommandHandler("reload", handlers.reload, filters=new))
+    app.add_handler(CommandHandler("stats", handlers.stats, filters=new))
+    app.add_handler(MessageHandler(filters.COMMAND & private & new, handlers.unknown_command))
+    app.add_handler(CallbackQueryHandler(handlers.choose))
     app.add_handler(InlineQueryHandler(handlers.inline))
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, handlers.question)
-    )
-    app.add_handler(MessageHandler(~filters.TEXT & filters.UpdateType.MESSAGE, handlers.unreadable))
+    words = (filters.TEXT & ~filters.COMMAND) | filters.CAPTION
+    app.add_handler(MessageHandler(words & (new | filters.UpdateType.EDITED_MESSAGE), handlers.question))
+    app.add_handler(MessageHandler(~filters.TEXT & ~filters.CAPTION & new, handlers.unreadable))
     articles_admin.register(app)  # documents, /articles, /remove (group -1: before the handlers above)
     app.add_error_handler(handlers.on_error)
     return app

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import intents
 from engine import answer as finder
+from engine import cards
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
@@ -185,7 +186,7 @@ class Engine:
             place=place,
             confidence=round(confidence, 3),
             sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=self._readings(hits, best.score - 0.5)[1:4],
+            alternatives=self._readings(hits, best.score - 0.5, index)[1:4],
             lang=q.lang,
             year=best.year,
             value=value,
@@ -221,19 +222,20 @@ class Engine:
         }
 
     @staticmethod
-    def _readings(hits: list[finder.Hit], floor: float) -> list[Alternative]:
+    def _readings(hits: list[finder.Hit], floor: float, index: KnowledgeIndex) -> list[Alternative]:
         """Distinct readings scoring at least `floor`, best first, as did-you-mean choices."""
         out: list[Alternative] = []
         seen: set[tuple[str, int]] = set()
         for h in hits:
             if h.score < floor or len(out) >= 4:
                 break
-            key = (h.value, h.sentence.id)
-            if key in seen:
+            ident = (h.value, h.sentence.id)
+            if ident in seen:
                 continue
-            seen.add(key)
+            seen.add(ident)
             where = h.sentence.places[0] if h.sentence.places else ""
-            out.append(Alternative(f"{where} {h.value}"[:40], f"#s{h.sentence.id}"))
+            key = cards.key_of(index, h.sentence, h.fact.value) if h.fact else None
+            out.append(Alternative(f"{where} {h.value}"[:40], f"#s{h.sentence.id}", key))
         return out
 
     def _unsure(
@@ -263,7 +265,7 @@ class Engine:
             place=q.place,
             lang=q.lang,
             confidence=round(confidence, 3),
-            alternatives=self._readings(hits, float("-inf"))[:3],
+            alternatives=self._readings(hits, float("-inf"), state.index)[:3],
         )
 
     def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
@@ -354,7 +356,13 @@ class Engine:
         out = []
         for _, s in scored[:3]:
             f = state.index.facts[s.id][0]
-            out.append(Alternative(f"{s.places[0] if s.places else ''}：{f.clause}"[:40], f"#s{s.id}"))
+            out.append(
+                Alternative(
+                    f"{s.places[0] if s.places else ''}：{f.clause}"[:40],
+                    f"#s{s.id}",
+                    cards.key_of(state.index, s, f.value),
+                )
+            )
         return out
 
     def _pinned(self, state: _Loaded, sid: int) -> Answer:
@@ -373,11 +381,31 @@ class Engine:
             sources=[Source(title, s.text)],
         )
 
+    def card(self, key: str, lang: str = "zh") -> Answer | None:
+        """The fact an `Alternative.key` names, as an answer (figure, quote, article); None when the
+        fact base no longer holds it."""
+        lang = lang if lang in self.intents.replies else "zh"
+        return cards.card(self._state.index, key, self.intents.replies[lang], lang)
+
     # ---- state -------------------------------------------------------------------------------
     def reset(self, session: str) -> None:
         """Forget the follow-up context of one session."""
         with self._lock:
             self._sessions.pop(session, None)
+
+    def fork_session(self, src: str, dst: str) -> bool:
+        """Give session `dst` the follow-up context of session `src` (True), or none when `src` has
+        none (False), so a follow-up in `dst` continues exactly where `src` stood."""
+        with self._lock:
+            last = self._sessions.get(src)
+            if last is None:
+                self._sessions.pop(dst, None)
+                return False
+            self._sessions[dst] = last
+            self._sessions.move_to_end(dst)
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+            return True
 
     def topics(self) -> dict[str, list[str]]:
         """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}."""

@@ -30,6 +30,7 @@ def labels_newer(weights: Path = WEIGHTS, training: Path = TRAINING) -> bool:
         return True
     return trained != training_digest(training)
 
+
 # features of one answer candidate (a figure, date, name, place or clause in one sentence)
 FEATURES = (
     "cov",  # weighted share of the question's known concepts the sentence holds

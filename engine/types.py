@@ -23,6 +23,7 @@ class Alternative:
 
     label: str  # short text for a button
     question: str  # the question to ask if the user picks it
+    key: str | None = None  # the fact it names: engine.cards.fact_key, stable across rebuilds
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
-"""A small fake Telegram Bot API on 127.0.0.1 for end-to-end tests: queues updates for getUpdates,
-records every call the bot makes, and can be told to fail or stall a method (fault tests)."""
+"""A small fake Telegram Bot API on 127.0.0.1 for end-to-end tests: queues updates for getUpdates
+(a getUpdates with an offset confirms and forgets the updates before it, as Telegram does), records
+every call the bot makes, and can be told to fail or stall a method (fault tests), to hold a method's
+calls until released (kill tests: a reply in flight when the bot dies) and to stop taking
+confirmations (as if the bot died before its next getUpdates)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,12 @@ class FakeBotApi:
         self._next_update = 1
         self._next_message = 100
         self._lock = threading.Lock()
+        self.confirmed = 0  # every update below this id is confirmed (and forgotten)
+        self.delivered = 0  # highest update id a getUpdates has returned
+        self.confirm_frozen = False  # True: offsets are ignored, nothing more is confirmed
+        self._holds: dict[str, threading.Event] = {}
+        self._drop: dict[str, bool] = {}
+        self.holding: dict[str, int] = {}  # method -> calls waiting in a hold now
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +56,9 @@ class FakeBotApi:
                         with contextlib.suppress(ValueError, TypeError):
                             params[k] = json.loads(v)
                 method = self.path.rsplit("/", 1)[-1]
+                if not api.wait_if_held(method):
+                    self.close_connection = True  # dropped: never reached "Telegram", no reply
+                    return
                 status, delay = api.fault(method)
                 if delay:
                     time.sleep(delay)
@@ -93,6 +105,37 @@ class FakeBotApi:
             pending = self.faults.get(method)
             return pending.pop(0) if pending else (200, 0.0)
 
+    def hold(self, method: str) -> None:
+        """From now on, calls of `method` wait (unrecorded, unanswered) until release(method)."""
+        with self._lock:
+            self._holds[method] = threading.Event()
+
+    def release(self, method: str, drop: bool = False) -> None:
+        """Let the held calls of `method` go on, or with drop=True close them unanswered and unrecorded
+        (they never reached Telegram)."""
+        with self._lock:
+            event = self._holds.pop(method, None)
+            self._drop[method] = drop
+        if event:
+            event.set()
+
+    def wait_if_held(self, method: str) -> bool:
+        """Block while `method` is held; False when the call is to be dropped."""
+        with self._lock:
+            event = self._holds.get(method)
+            if event is None:
+                return True
+            self.holding[method] = self.holding.get(method, 0) + 1
+        event.wait()
+        with self._lock:
+            self.holding[method] -= 1
+            return not self._drop.get(method, False)
+
+    def freeze_confirmations(self) -> None:
+        """Take no more confirmations: as if every later getUpdates never reached Telegram."""
+        with self._lock:
+            self.confirm_frozen = True
+
     def handle(self, method: str, params: dict):
         with self._lock:
             self.calls.append((method, params))
@@ -100,6 +143,10 @@ class FakeBotApi:
             return BOT_USER
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)
+            with self._lock:
+                if offset and not self.confirm_frozen and offset > self.confirmed:
+                    self.confirmed = offset
+                    self.updates = [u for u in self.updates if u["update_id"] >= offset]
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 0.5)
             while time.monotonic() < deadline:
                 with self._lock:
@@ -107,11 +154,15 @@ class FakeBotApi:
                         break
                 time.sleep(0.02)
             with self._lock:
-                return [u for u in self.updates if u["update_id"] >= offset]
+                out = [u for u in self.updates if u["update_id"] >= offset][:100]
+                if out:
+                    self.delivered = max(self.delivered, out[-1]["update_id"])
+                return out
         if method in ("sendMessage", "editMessageText"):
             with self._lock:
                 self._next_message += 1
                 mid = self._next_message
+                params["_message_id"] = mid  # the id the bot is told its message has
             return {
                 "message_id": mid,
                 "date": int(time.time()),
@@ -121,11 +172,17 @@ class FakeBotApi:
             }
         return True
 
-    def push(self, update: dict) -> None:
+    def push(self, update: dict) -> int:
         with self._lock:
             update["update_id"] = self._next_update
             self._next_update += 1
             self.updates.append(update)
+            return update["update_id"]
+
+    @property
+    def last_update_id(self) -> int:
+        with self._lock:
+            return self._next_update - 1
 
     def sent(self) -> list[dict]:
         with self._lock:
@@ -137,9 +194,9 @@ class FakeBotApi:
         text: str,
         user_id: int = 1,
         chat_type: str = "private",
-        reply_to_bot: bool = False,
-    ) -> None:
-        self.push({"message": make_message(chat_id, text, user_id, chat_type, reply_to_bot)})
+        reply_to_bot: bool | int = False,
+    ) -> int:
+        return self.push({"message": make_message(chat_id, text, user_id, chat_type, reply_to_bot)})
 
     def press(self, chat_id: int, data: str, user_id: int = 1) -> None:
         self.push(
@@ -168,10 +225,11 @@ def make_message(
     text: str | None,
     user_id: int = 1,
     chat_type: str = "private",
-    reply_to_bot: bool = False,
+    reply_to_bot: bool | int = False,
     **extra,
 ) -> dict:
-    """A Bot API Message dict from a user; commands get their bot_command entity."""
+    """A Bot API Message dict from a user; commands get their bot_command entity. `reply_to_bot`:
+    True replies to some message of the bot, a number to the bot's message with that id."""
     msg = {
         "message_id": next(_message_ids),
         "date": int(time.time()),
@@ -185,7 +243,7 @@ def make_message(
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
     if reply_to_bot:
         msg["reply_to_message"] = {
-            "message_id": 1,
+            "message_id": 1 if reply_to_bot is True else int(reply_to_bot),
             "date": int(time.time()),
             "from": BOT_USER,
             "text": "…",

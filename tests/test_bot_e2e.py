@@ -50,7 +50,7 @@ async def test_round_trip(tmp_path, built_db, articles_copy):
                 assert buttons and all(len(b[0]["callback_data"].encode()) <= 64 for b in buttons)
                 api.press(42, buttons[0][0]["callback_data"])
                 sent = await _wait_for(api, 4)
-                assert "沁阳市" in sent[3]["text"]
+                assert sent[3]["text"].startswith("<b>沁阳市") and "原文：“" in sent[3]["text"]
                 assert any(m == "answerCallbackQuery" for m, _ in api.calls)
 
                 api.message(42, "/reload", user_id=1)
@@ -62,7 +62,7 @@ async def test_round_trip(tmp_path, built_db, articles_copy):
 
                 api.message(42, "/stats", user_id=7)
                 sent = await _wait_for(api, 7)
-                assert "Asked 3, answered 2, unanswered 1" in sent[6]["text"]  # the button press asked too
+                assert "Asked 2, answered 1, unanswered 1" in sent[6]["text"]  # a button press asks nothing
             finally:
                 await app.updater.stop()
                 await app.stop()

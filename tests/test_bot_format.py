@@ -6,7 +6,17 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.format import LIMIT, answer_html, card_html, source_html
+from bot.format import (
+    LABEL_LIMIT,
+    LIMIT,
+    MAX_MESSAGES,
+    answer_html,
+    answer_messages,
+    button_label,
+    card_html,
+    clip_echo,
+    source_html,
+)
 from engine import Answer, Source
 
 TAG = re.compile(r"</?[bi]>")
@@ -40,3 +50,49 @@ def test_short_answer_is_untouched_but_escaped():
 
 def test_only_an_answer_is_bold():
     assert not answer_html(Answer(False, "抱歉，文章里没有找到答案。", "unknown")).startswith("<b>")
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=texty, rest=texty)
+def test_a_long_answer_is_split_into_messages_losing_nothing(first, rest):
+    text = first.replace("\n", " ") + "\n" + rest
+    ans = Answer(True, text, "how_many")
+    messages = answer_messages(ans)
+    assert 1 <= len(messages) <= MAX_MESSAGES
+    for markup in messages:
+        assert 0 < len(markup) <= LIMIT
+        tags = TAG.findall(markup)
+        assert tags.count("<b>") == tags.count("</b>") and "<" not in TAG.sub("", markup)
+    plain = "".join(_plain(m) for m in messages).replace("\n", "")
+    whole = text.replace("\n", "")
+    if len(messages) < MAX_MESSAGES:
+        assert plain == whole or (plain == "…" and not whole)
+    else:
+        assert whole.startswith(plain.removesuffix("…"))
+
+
+def test_split_happens_after_a_sentence():
+    sentence = "汝阳县有78个贫困村，全部退出。"
+    ans = Answer(True, "汝阳县：78个\n" + sentence * 400, "how_many")
+    messages = answer_messages(ans)
+    assert len(messages) == 2 and messages[0].startswith("<b>汝阳县：78个</b>\n")
+    assert all(m.endswith("。") for m in messages) and messages[1].startswith(sentence)
+
+
+def test_button_labels_end_after_a_whole_word_and_keep_figures_whole():
+    assert button_label("汝阳县 4个") == "汝阳县 4个"
+    label = button_label("焦作市：全市贫困发生率由2014年的6.18%下降到1.18%以下")
+    assert len(label) <= LABEL_LIMIT and label.endswith("…")
+    assert label.startswith("焦作市：全市贫困发生率") and not re.search(r"\d…$|\d\.…$|6\.1…", label)
+
+
+def test_a_not_found_reply_quotes_at_most_sixty_characters_of_the_question():
+    long = "啊" * 480
+    clipped = clip_echo(f"抱歉，文章里没有找到“{long}”的答案。\n您可以问问：汝阳县“脱贫”")
+    assert clipped.startswith("抱歉，文章里没有找到“" + "啊" * 59 + "…”的答案。") and clipped.endswith(
+        "您可以问问：汝阳县“脱贫”"
+    )
+    english = clip_echo("Sorry, the articles do not answer “" + "junk " * 100 + "”.")
+    assert len(english) < 110 and english.endswith("…”.")
+    short = "抱歉，文章里没有找到“汝阳县有多少所大学”的答案。"
+    assert clip_echo(short) == short

@@ -1,7 +1,9 @@
 """Webhook mode (BOT_MODE=webhook): the bot registers its URL and secret with the Bot API, listens on
 127.0.0.1, refuses posts without the secret and answers the ones with it."""
 
+import asyncio
 import socket
+import time
 
 import httpx
 import pytest
@@ -73,3 +75,47 @@ async def test_webhook_round_trip(tmp_path, engine):
             finally:
                 await app.updater.stop()
                 await app.stop()
+
+
+async def test_webhook_answers_200_only_once_the_update_is_recorded(tmp_path, engine, monkeypatch):
+    port = _free_port()
+    with FakeBotApi() as api:
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            mode="webhook",
+            webhook_port=port,
+            webhook_url=f"http://127.0.0.1:{port}/hook",
+            question_log=str(tmp_path / "questions.db"),
+            reload_seconds=3600,
+        )
+        app = build_app(settings, engine)
+        store = app.bot_data["store"]
+        real_receive = store.receive
+
+        def slow_receive(update_id, payload):  # a slow disk: the post must wait for it
+            time.sleep(0.3)
+            return real_receive(update_id, payload)
+
+        monkeypatch.setattr(store, "receive", slow_receive)
+        async with app:
+            await app.start()
+            await app.updater.start_webhook(**settings.webhook_options(), allowed_updates=Update.ALL_TYPES)
+            try:
+                update = {"update_id": 41, "message": make_message(78, "汝阳县未脱贫人口有多少")}
+                async with httpx.AsyncClient() as client:
+                    ok = await client.post(f"http://127.0.0.1:{port}/hook", json=update)
+                    assert ok.status_code == 200
+                    assert store.state(41) is not None  # recorded before the 200 went out
+                    again = await client.post(
+                        f"http://127.0.0.1:{port}/hook", json=update
+                    )  # Telegram retries
+                    assert again.status_code == 200
+                (reply,) = await _wait_for(api, 1)
+                assert "5155人" in reply["text"]
+                await asyncio.sleep(0.5)
+                assert len(api.sent()) == 1  # the second delivery is not answered again
+            finally:
+                await app.updater.stop()
+                await app.stop()
+        store.close()
