@@ -53,7 +53,7 @@ def quick(tmp_path_factory) -> tuple[dict, str, Path]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=150,
+        timeout=400,  # the quick run includes a 100-article scaling row
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8")), proc.stdout, work
