@@ -35,10 +35,10 @@ def test_intent_files_hold_no_figures():
             "question_types.yaml",
             "    priority: 90",
             "    priority: high",
-            r"types\[1\]\.priority: must be a whole",
+            r"types\[3\]\.priority: must be a whole",
         ),
         ("question_types.yaml", "\ntypes:\n", "\ntypes: 5\nunused:\n", "types: must be a list"),
-        ("question_types.yaml", "  - name: compare\n", "  - label: compare\n", r"types\[1\]: needs a name"),
+        ("question_types.yaml", "  - name: compare\n", "  - label: compare\n", r"types\[3\]: needs a name"),
         (
             "question_types.yaml",
             "    cues: [周几,",
