@@ -252,6 +252,11 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
         found = [(m.start(), m.end(), m.group(0)) for m in TIME_RE.finditer(text)]
     else:
         found = [(m.start(), m.end(), m.group(0)) for m in DATE_RE.finditer(text) if m.group("day")]
+        found += [  # 2011年12月: a month of a year, where no day is given
+            (m.start(), m.end(), m.group(0))
+            for m in DATE_RE.finditer(text)
+            if m.group("year") and not m.group("day")
+        ]
         found += [(m.start(), m.end(), m.group(0)) for m in MONTH_PART_RE.finditer(text)]  # 10月底前完成
         if q.wants_year_only or not found:
             found += [

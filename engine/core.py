@@ -17,7 +17,7 @@ from engine import cards
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
-from engine.question import Query, follow_up_concepts, title_for_place
+from engine.question import Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
 from engine.rank import Ranker, sigmoid
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
@@ -161,6 +161,11 @@ class Engine:
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
+        sides = compare_sides(q.text) if q.qtype == "compare" else None
+        if sides:  # 修路跟建医养中心，哪个花钱多: two things of one place
+            subs = [(label, replace(state.parser.parse(ask), qtype="how_many")) for label, ask in sides]
+            subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
+            return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
         unmatched = len(q.extra.get("unmatched", ()))
         if q.lang == "en" and unmatched > len(q.concepts):
@@ -175,6 +180,14 @@ class Engine:
             return self._unsure(state, q, t, hits, confidence)
         best = hits[0]
         text, value = render_hit(q, best, index, t), best.value
+        if best.fact and figures_asked(q.text) >= 2:  # 多少笔，多少钱: the figure beside it too
+            facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount]
+            at = next((i for i, f in enumerate(facts) if f.id == best.fact.id), None)
+            beside = [facts[i] for i in (at + 1, at - 1) if at is not None and 0 <= i < len(facts)]
+            other = next((f for f in beside if f.unit_class != best.fact.unit_class), None)
+            if other:
+                value = "；".join(f.value for f in sorted((best.fact, other), key=lambda f: f.start))
+                text = text.replace(best.value, value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
             verdict = t["no"] if negated(best.quote) else t["yes"]
             text, value = f"{verdict}。{text}", f"{verdict}：{best.value}"
@@ -219,6 +232,14 @@ class Engine:
             "top_literal": f.get("literal", 0.0),
             "top_qual": f.get("qual_agree", 0.0) - f.get("qual_conflict", 0.0),
             "top_year": f.get("year_match", 0.0),
+            "top_place": f.get("place_named", 0.0),
+            "ask_figure": float(q.qtype in ("how_many", "rate", "compare")),
+            "ask_when": float(q.qtype in ("when", "weekday")),
+            "ask_who": float(q.qtype in ("who", "byline")),
+            "ask_items": float(q.qtype in ("list", "what", "where")),
+            "ask_yesno": float(q.qtype == "yesno"),
+            "ask_change": float(q.qtype == "fromto"),
+            "followup": float(q.followup),
         }
 
     @staticmethod
@@ -268,25 +289,29 @@ class Engine:
             alternatives=self._readings(hits, float("-inf"), state.index)[:3],
         )
 
-    def _compare(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
-        """Two places' figures of the same kind, both stated, and which is more (or less, when asked)."""
+    def _compare(
+        self, state: _Loaded, q: Query, t: dict[str, str], sides: list[tuple[str, Query]] | None = None
+    ) -> Answer:
+        """Two figures of the same kind (of two places, or of two things `sides` names), both stated, and
+        which is more (or less, when asked)."""
         rows, missing, sure = [], [], 1.0
-        for place in q.places[:2]:
-            sub = replace(q, places=(place,), qtype="how_many")
+        if sides is None:
+            sides = [(p, replace(q, places=(p,), qtype="how_many")) for p in q.places[:2]]
+        for label, sub in sides:
             hits = [h for h in finder.find(sub, state.index, self.ranker) if h.fact]
             if hits:
-                rows.append((place, hits[0]))
+                rows.append((label, hits[0]))
                 sure *= self.ranker.confidence(self._signals(sub, hits, state.index))
             else:
-                missing.append(place)
+                missing.append(label)
 
         def line(place: str, hit: finder.Hit) -> str:
             return t["compare_line"].format(
-                place=place_label(place, q.lang, state.index), value=hit.value, quote=hit.quote
+                place=place_label(place, q.lang, state.index) or place, value=hit.value, quote=hit.quote
             )
 
         def stated(pairs) -> str:
-            return "；".join(f"{place_label(p, q.lang, state.index)} {h.value}" for p, h in pairs)
+            return "；".join(f"{place_label(p, q.lang, state.index) or p} {h.value}" for p, h in pairs)
 
         if len(rows) == 1 and sure >= self.ranker.threshold:  # one figure only: no comparison made up
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
@@ -304,7 +329,8 @@ class Engine:
             return self._not_found(state, q, t)
         fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
         rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
-        verdict = t["less" if fewer else "more"].format(winner=place_label(rows[0][0], q.lang, state.index))
+        winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
+        verdict = t["less" if fewer else "more"].format(winner=winner)
         text = t["compare"].format(verdict=verdict, lines="；".join(line(p, h) for p, h in rows))
         return Answer(
             True,

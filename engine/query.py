@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from engine.question import FILLER_WEIGHT, Concept, Query, mark_head
+from engine.question import FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb.numbers import is_baseline
@@ -20,6 +20,7 @@ from kb.numbers import is_baseline
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
+_ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
 _ASPECT = set("了过着")
@@ -178,7 +179,7 @@ class QueryParser(EnglishParsing):
         which_place = _WHICH_PLACE.search(text)
         if which_place and qtype in ("what", "where", "list", "how_many"):
             qtype, typed = "where", True  # 搬到了哪个村: a place's name
-        if len(places) >= 2 and _COMPARE.search(text):
+        if len(places) >= 2 and _COMPARE.search(text) or compare_sides(text) and _ENDS_MORE_LESS.search(text):
             qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)
         if typed and qtype != "who":

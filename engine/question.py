@@ -96,3 +96,27 @@ class Query:
     @property
     def place(self) -> str | None:
         return self.places[0] if self.places else None
+
+
+_SIDES = re.compile(
+    r"^(.+?)(?:和|跟|与|同|还是)(.+?)[，,\s]*(?:哪个|哪一个|哪年|哪样|哪项|哪种|哪边|谁)(.*)$"
+)
+_MORE_LESS = re.compile(r"(?:更|比较|最)?(?:多|少|高|低|大|小)(?:一些|一点|些)?[吗呢啊呀？?！!。]*$")
+
+
+def compare_sides(text: str) -> list[tuple[str, str]] | None:
+    """The two things a comparison names (修那两条路跟建医养中心，哪个花的钱多), each with a question of
+    its own ("修那两条路花的钱多少"); None when the question names no two things."""
+    m = _SIDES.match(text)
+    if not m:
+        return None
+    rest = _MORE_LESS.sub("", m.group(3))
+    return [(side, f"{side}{rest}多少") for side in (m.group(1), m.group(2))]
+
+
+_HOW_MUCH = re.compile(r"多少|几(?!乎|十年)|多大|多长")
+
+
+def figures_asked(text: str) -> int:
+    """How many figures a question asks for (多少笔创业贷款，多少钱: two)."""
+    return len(_HOW_MUCH.findall(text))

@@ -68,6 +68,25 @@ FEATURES = (
     "change",  # the value is a change from one state or figure to another (由…提高到…, 从…到…)
 )
 
+KINDS = ("figure", "date", "name", "clause", "place")
+# every feature also once per kind of candidate: what makes a clause right is not what makes a figure right
+RANK_FEATURES = FEATURES + tuple(
+    f"{k}|{kind}" for kind in KINDS for k in FEATURES if not k.startswith("kind_")
+)
+
+
+def expand(features: dict[str, float]) -> dict[str, float]:
+    """A candidate's features with their per-kind copies (RANK_FEATURES)."""
+    kind = next((k for k in KINDS if features.get(f"kind_{k}")), None)
+    if kind is None:
+        return features
+    out = dict(features)
+    for k, v in features.items():
+        if v and not k.startswith("kind_"):
+            out[f"{k}|{kind}"] = v
+    return out
+
+
 # features of the best candidate of a question, for the probability that the answer is right
 SIGNALS = (
     "score",  # the ranker's score of the best candidate
@@ -90,6 +109,14 @@ SIGNALS = (
     "top_literal",  # the question's wording,
     "top_qual",  # qualifier agreement,
     "top_year",  # the year asked
+    "top_place",  # the sentence names the place asked
+    "ask_figure",  # the kind of question: a figure (how many, rate, compare),
+    "ask_when",  # a date,
+    "ask_who",  # a person or an organisation (who, byline),
+    "ask_items",  # items or a description (list, what, where),
+    "ask_yesno",  # yes or no,
+    "ask_change",  # a change (from-to)
+    "followup",  # a follow-up read with the last question's context
 )
 
 
@@ -120,7 +147,7 @@ class Ranker:
     report: dict = field(default_factory=dict)
 
     def score(self, features: dict[str, float]) -> float:
-        return self.rank(features)
+        return self.rank(expand(features))
 
     def confidence(self, signals: dict[str, float]) -> float:
         return sigmoid(self.calibrate(signals))

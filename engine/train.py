@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.core import Engine
-from engine.rank import FEATURES, SIGNALS, TRAINING, WEIGHTS, Linear, Ranker, sigmoid
+from engine.rank import RANK_FEATURES, SIGNALS, TRAINING, WEIGHTS, Linear, Ranker, expand, sigmoid
 
 WRONG_COST = 2.0  # a wrong figure costs twice a missed one: the threshold is set where that trade balances
 
@@ -182,12 +182,14 @@ def fit_ranker(asked: list[Asked]) -> Linear:
     groups = []
     for a in asked:
         if any(ok for _, ok in a.hits) and len(a.hits) > 1:
-            x = np.array([[feats.get(k, 0.0) for k in FEATURES] for feats, _ in a.hits])
+            x = np.array(
+                [[feats.get(k, 0.0) for k in RANK_FEATURES] for feats in (expand(f) for f, _ in a.hits)]
+            )
             groups.append((x, np.array([float(ok) for _, ok in a.hits])))
     if not groups:
         return Ranker.untrained().rank
     w = fit_listwise(groups)
-    return Linear({k: round(float(v), 5) for k, v in zip(FEATURES, w, strict=True)}, 0.0)
+    return Linear({k: round(float(v), 5) for k, v in zip(RANK_FEATURES, w, strict=True) if v}, 0.0)
 
 
 def fit_calibration(asked: list[Asked]) -> Linear:

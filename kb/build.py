@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from kb import store
-from kb.bylines import byline
+from kb.bylines import assign as assign_bylines
 from kb.clean import paragraphs
 from kb.facts import extract
 from kb.places import Gazetteer, attribute, discover, english_name, infer_home, load_gazetteer
@@ -165,10 +165,8 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         split = [sentences(p) for p in paras]
         attributions = attribute(split, gaz, home_city, home_county)
         seen: set[str] = set()
-        lines = [byline(p) for p in paras]
-        current = next((b for b in lines if b), None)  # a page's first story may stand before its byline
+        stories = assign_bylines(paras)
         for pno, (sents, places_per) in enumerate(zip(split, attributions, strict=True)):
-            current = lines[pno] or current
             for sno, (sent, where) in enumerate(zip(sents, places_per, strict=True)):
                 if sent in seen:  # pages repeat paragraphs; keep the first
                     continue
@@ -185,7 +183,7 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                         "text": sent,
                         "places": "|".join(where),
                         "place": where[0] if where else None,
-                        "byline": current,
+                        "byline": stories[pno],
                     }
                 )
                 for fact in extract(sent, year):

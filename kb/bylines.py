@@ -1,5 +1,6 @@
 """Bylines: who wrote a story (记者, 通讯员), read from a cleaned paragraph. A page holds several stories;
-a byline holds for the paragraphs after it until the next one. Photo credits (…摄) are not bylines."""
+a leading byline (本报记者 X) holds for the paragraphs after it until the next one, a closing one (X 文/图)
+for those before it back to the last byline. Photo credits (…摄) are not bylines."""
 
 from __future__ import annotations
 
@@ -18,3 +19,30 @@ def byline(paragraph: str) -> str | None:
         return None
     parts = [f"{role} {name}" for role, name in _BYLINE.findall(head.split("）")[0])]
     return "；".join(parts) or None
+
+
+_CLOSING = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:文/图|文／图|图/文|文)$")
+
+
+def closing_byline(paragraph: str) -> str | None:
+    """ "作者 吴会菊" for a paragraph that closes a story with its author (吴会菊 文/图), else None."""
+    m = _CLOSING.match(paragraph.strip())
+    return f"作者 {m.group(1)}" if m else None
+
+
+def assign(paragraphs: list[str]) -> list[str | None]:
+    """The byline of each paragraph's story (a page's first story may stand before its byline)."""
+    leading = [byline(p) for p in paragraphs]
+    closing = [closing_byline(p) for p in paragraphs]
+    out: list[str | None] = []
+    current = None
+    for lead in leading:
+        current = lead or current
+        out.append(current)
+    for i, close in enumerate(closing):
+        j = i
+        while close and j >= 0 and not (leading[j] or (closing[j] and j != i)):
+            out[j] = close
+            j -= 1
+    first = next((b for b in out if b), None)
+    return [b or first for b in out]
