@@ -70,7 +70,7 @@ _LATIN = re.compile(r"[A-Za-z]")
 HELP = (
     "我回答报纸文章里洛阳、汝阳、沁阳、焦作、周口、沁县等地扶贫和民生项目的问题，给出数字、地点、年份和原文出处。\n"
     "I answer questions about the poverty-alleviation and livelihood programmes in those articles.\n\n"
-    "例子 Examples:\n• 汝阳县还有多少贫困人口没有脱贫？\n• 洛阳储备肉在哪里买？\n• 沁县有多少名驻村第一书记？\n"
+    "例子 Examples:\n• 汝阳县未脱贫人口有多少？\n• 洛阳储备肉在哪里买？\n• 沁县有多少名驻村第一书记？\n"
     "• How many poor villages does Ruyang have?\n然后可以问“那沁阳呢”。 Follow up with “what about Qinyang?”.\n"
     "回复我的某个回答，就是接着那个回答问。 Reply to one of my answers to follow that one up.\n\n"
     "/source 原文出处 · /topics 覆盖范围 · /ask 问题（群聊里用）"

@@ -183,7 +183,8 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
                 ids |= index.containing(m)
         pool = sorted(ids)
     known = tuple(c for c in q.concepts if any(index.containing(m) for m in c.members))
-    bm25 = index.bm25(q.body or q.text, pool)
+    # the question with its concepts' synonyms: 没有脱贫 finds 未脱贫 too
+    bm25 = index.bm25(" ".join([q.body or q.text, *(m for c in q.concepts for m in c.members)]), pool)
     best_bm25 = max(bm25.values(), default=0.0) or 1.0
     top_bm25 = set(sorted(bm25, key=lambda sid: (-bm25[sid], sid))[:BM25_POOL])
     out = []

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
+READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -199,7 +200,7 @@ class Engine:
             place=place,
             confidence=round(confidence, 3),
             sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=self._readings(hits, best.score - 0.5, index)[1:4],
+            alternatives=self._readings(hits, best.score - READING_GAP, index)[1:4],
             lang=q.lang,
             year=best.year,
             value=value,
@@ -244,16 +245,15 @@ class Engine:
 
     @staticmethod
     def _readings(hits: list[finder.Hit], floor: float, index: KnowledgeIndex) -> list[Alternative]:
-        """Distinct readings scoring at least `floor`, best first, as did-you-mean choices."""
+        """Readings with distinct values scoring at least `floor`, best first, as did-you-mean choices."""
         out: list[Alternative] = []
-        seen: set[tuple[str, int]] = set()
+        seen: set[str] = set()
         for h in hits:
             if h.score < floor or len(out) >= 4:
                 break
-            ident = (h.value, h.sentence.id)
-            if ident in seen:
+            if h.value in seen:
                 continue
-            seen.add(ident)
+            seen.add(h.value)
             where = h.sentence.places[0] if h.sentence.places else ""
             key = cards.key_of(index, h.sentence, h.fact.value) if h.fact else None
             out.append(Alternative(f"{where} {h.value}"[:40], f"#s{h.sentence.id}", key))

@@ -36,7 +36,7 @@ async def test_round_trip(tmp_path, built_db, articles_copy):
             await app.start()
             await app.updater.start_polling(poll_interval=0.05, timeout=1)
             try:
-                api.message(42, "汝阳县还有多少贫困人口没有脱贫？")
+                api.message(42, "汝阳县未脱贫人口有多少？")
                 sent = await _wait_for(api, 1)
                 assert "5155" in sent[0]["text"] and sent[0]["parse_mode"] == "HTML"
 

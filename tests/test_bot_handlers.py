@@ -72,7 +72,7 @@ def keyboard(reply: dict) -> list[tuple[str, str]]:
 
 async def test_private_question_gets_the_figure_in_bold_with_quote_and_article(bot):
     app, api = bot
-    await say(app, "汝阳县还有多少贫困人口没有脱贫？")
+    await say(app, "汝阳县未脱贫人口有多少？")
     (reply,) = replies(api)
     assert reply["parse_mode"] == "HTML"
     assert reply["text"].startswith("<b>汝阳县") and "5155人</b>" in reply["text"]
@@ -420,12 +420,13 @@ async def test_source_and_buttons_work_after_a_restart(tmp_path, engine):
         async with app:
             await say(app, "沁县有多少名驻村第一书记", chat=4242)
             await say(app, "汝阳县有多少个贫困村？", chat=4242)
+            said = engine.ask("汝阳县有多少个贫困村？").sources[0].quote  # the sentence the answer quoted
         (_, data), first = keyboard(api.sent()[-1])[0], api.sent()[0]
         app.bot_data["store"].close()
         restarted = build_app(settings, engine, rate_limit=False)  # a new process: only the files remain
         async with restarted:
             await say(restarted, "/source", chat=4242)
-            assert "目前78个贫困村集体经济收入均超过5万元" in api.sent()[-1]["text"]
+            assert said in api.sent()[-1]["text"]
             await say(restarted, "/source", chat=4242, reply_to_bot=first["_message_id"])
             assert "179名" in api.sent()[-1]["text"]
             await send(restarted, callback_query=press_update(4242, data))
