@@ -61,7 +61,7 @@ def case(
         "tags": ["admin"],
         "article": None if value is None else article,
         "labelled_by": user,
-        "ts": (ts or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "ts": (ts or datetime.now(UTC)).isoformat(timespec="microseconds"),
     }
 
 
