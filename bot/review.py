@@ -59,7 +59,8 @@ def _ts(label: dict) -> float:
 
 
 def to_review(engine: Engine, qlog: QuestionLog, labels: LabelFile, skipped: set[str]) -> list[dict]:
-    """The questions still to review, most often asked first."""
+    """The questions still to review, most often asked first: weak when asked, not labelled since,
+    not skipped in this chat, and still weak now (an upload may have answered them since)."""
     done = labels.by_question()
     not_questions = NOT_QUESTIONS | set(engine.intents.smalltalk)
     out = []
@@ -70,14 +71,24 @@ def to_review(engine: Engine, qlog: QuestionLog, labels: LabelFile, skipped: set
         label = done.get(text)
         if label is not None and _ts(label) >= row["last"]:  # label times are kept to the microsecond
             continue  # labelled since it was last asked; asked again later, it comes back
+        now = engine.ask(text)
+        if now.found and now.confidence >= LOW_CONFIDENCE:
+            continue
         out.append({**row, "label": label})
     return out
 
 
 def _card_text(row: dict, ans: Answer, cands: list[Candidate], left: int, note: str = "") -> str:
-    how = "没有回答 not answered" if not row.get("found") else f"confidence {row.get('confidence') or 0:.2f}"
+    if row.get("found"):
+        how_zh, how_en = (
+            f"把握 {row.get('confidence') or 0:.2f}",
+            f"confidence {row.get('confidence') or 0:.2f}",
+        )
+    else:
+        how_zh, how_en = "没有回答", "not answered"
     lines = [
-        f"待审问题 Question to review（共 {left} 个 {left} to review；问过 {row['times']} 次，{how}）:",
+        f"待审问题（还剩 {left} 个，问过 {row['times']} 次，{how_zh}）",
+        f"Question to review ({left} left, asked {row['times']}×, {how_en}):",
         f"“{row['text']}”",
         "",
         "现在的回答 Now: " + ans.text.split("\n", 1)[0],
