@@ -78,6 +78,16 @@ def to_review(engine: Engine, qlog: QuestionLog, labels: LabelFile, skipped: set
     return out
 
 
+def snippet(quote: str, value: str, width: int = 70) -> str:
+    """At most `width` characters of `quote` around the first place `value` stands in it."""
+    if len(quote) <= width:
+        return quote
+    at = max(quote.find(value), 0)
+    start = max(0, min(at - (width - len(value)) // 2, len(quote) - width))
+    end = start + width
+    return ("…" if start else "") + quote[start:end] + ("…" if end < len(quote) else "")
+
+
 def _card_text(row: dict, ans: Answer, cands: list[Candidate], left: int, note: str = "") -> str:
     if row.get("found"):
         how_zh, how_en = (
@@ -101,8 +111,7 @@ def _card_text(row: dict, ans: Answer, cands: list[Candidate], left: int, note: 
     if cands:
         lines += ["", "候选答案 Candidates:"]
         for i, c in enumerate(cands, start=1):
-            quote = c.quote if len(c.quote) <= 70 else c.quote[:69] + "…"
-            lines.append(f"{i}. {c.value} — “{quote}” 《{c.title}》")
+            lines.append(f"{i}. {c.value} — “{snippet(c.quote, c.value)}” 《{c.title}》")
     lines += ["", "点正确的答案，或“文章里没有”。 (Tap the right answer, or “not in the articles”.)"]
     if note:
         lines += ["", note]

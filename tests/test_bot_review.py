@@ -16,6 +16,7 @@ from bot import articles_admin
 from bot.app import build_app
 from bot.articles_admin import settle
 from bot.config import Settings
+from bot.review import snippet
 from engine.labels import LabelFile
 from tests.fake_bot_api import FakeBotApi, make_message
 
@@ -212,3 +213,11 @@ async def test_the_bot_records_each_answers_confidence(bot):
     weak = app.bot_data["questions"].weak()
     assert [(r["text"], r["found"]) for r in weak] == [(LOW, True)]
     assert 0 < weak[0]["confidence"] < 0.8
+
+
+def test_a_card_quotes_the_part_of_a_long_sentence_that_holds_the_value():
+    quote = "在全市20个贫困村建立了20个小菜园，" * 5 + "实现增收387.6万元。"
+    assert (
+        snippet(quote, "387.6万元").endswith("实现增收387.6万元。") and len(snippet(quote, "387.6万元")) <= 71
+    )
+    assert snippet(quote, "20个").startswith("在全市20个") and snippet("短句5个", "5个") == "短句5个"
