@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import articles_admin, handlers
+from bot import articles_admin, handlers, review
 from bot.config import Settings
 from bot.delivery import ChatOrderedProcessor, InboxQueue, replay_pending
 from bot.store import BotStore
@@ -97,6 +97,7 @@ def build_app(settings: Settings, engine: Engine | None = None, *, rate_limit: b
     app.add_handler(MessageHandler(words & (new | filters.UpdateType.EDITED_MESSAGE), handlers.question))
     app.add_handler(MessageHandler(~filters.TEXT & ~filters.CAPTION & new, handlers.unreadable))
     articles_admin.register(app)  # documents, /articles, /remove (group -1: before the handlers above)
+    review.register(app)  # /review and its buttons
     app.add_error_handler(handlers.on_error)
     return app
 

@@ -241,7 +241,8 @@ def _places_line(before: Snapshot, after: Snapshot) -> str:
 
 
 def _why_left_out(report: str, name: str) -> str:
-    lines = [ln.strip() for ln in report.splitlines() if name in ln]
+    """The build's words about `name` (its warnings; not the list of articles it built without it)."""
+    lines = [ln.strip() for ln in report.splitlines() if name in ln and not ln.startswith("Articles ")]
     if lines:
         return "\n".join(lines)
     if name.endswith(".pdf"):

@@ -61,7 +61,7 @@ def case(
         "tags": ["admin"],
         "article": None if value is None else article,
         "labelled_by": user,
-        "ts": (ts or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "ts": (ts or datetime.now(UTC)).isoformat(timespec="microseconds"),
     }
 
 
@@ -178,7 +178,8 @@ class Candidate:
 
 def candidates(engine, question: str, limit: int = 5) -> tuple[Answer, list[Candidate]]:
     """The engine's answer to `question` (no chat context) and the candidate values behind it: the
-    answer's own value first, then those of its alternatives (each read from its sentence)."""
+    answer's own value first, then those of its alternatives (the fact an alternative's key names,
+    when the engine has Engine.card; else the values its label shows, read from its sentence)."""
     ans = engine.ask(question)
     files = {a.title: a.file for a in fact_base_articles(engine.db_path)}
     out: list[Candidate] = []
@@ -191,7 +192,13 @@ def candidates(engine, question: str, limit: int = 5) -> tuple[Answer, list[Cand
 
     if ans.found and ans.value and ans.sources:
         add(ans.place, ans.value, ans.sources[0].article, ans.sources[0].quote)
+    card = getattr(engine, "card", None)  # an engine naming its alternatives' facts by key
     for alt in ans.alternatives:
+        key = getattr(alt, "key", None)
+        fact = card(key) if key and card else None
+        if fact is not None and fact.value and fact.sources:
+            add(fact.place, fact.value, fact.sources[0].article, fact.sources[0].quote)
+            continue
         sub = engine.ask(alt.question)
         if not sub.found or not sub.sources:
             continue

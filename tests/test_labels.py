@@ -140,3 +140,34 @@ def test_fact_base_articles_name_files_titles_newspapers_dates(built_db, tmp_pat
     assert arts["qinxian-2021-poverty-review.txt"].newspaper == "长治日报"
     assert arts["qinxian-2021-poverty-review.txt"].date == "2021-03-01"
     assert fact_base_articles(tmp_path / "missing.db") == []
+
+
+def test_candidates_take_an_alternatives_fact_by_its_key_when_the_engine_names_it(built_db):
+    from types import SimpleNamespace
+
+    from engine.types import Answer, Source
+
+    src = Source("沁阳行动——民生事业篇", "20个贫困村全部摘帽退出。")
+
+    class KeyedEngine:  # the engine's cards API: Alternative.key and Engine.card(key)
+        db_path = built_db
+
+        def ask(self, question, session=None):
+            return Answer(
+                False,
+                "没有",
+                "how_many",
+                alternatives=[SimpleNamespace(label="沁阳市：20个贫困村", question="#s1", key="k1")],
+            )
+
+        def card(self, key, lang="zh"):
+            return (
+                Answer(True, "沁阳市：20个", "card", place="沁阳市", value="20个", sources=[src])
+                if key == "k1"
+                else None
+            )
+
+    _, cands = candidates(KeyedEngine(), "沁阳市贫困村有多少个")
+    assert [(c.label, c.value, c.article) for c in cands] == [
+        ("沁阳市 20个", "20个", "qinyang-2020-livelihood-projects.txt")
+    ]
