@@ -52,6 +52,7 @@ COPY engine engine
 COPY intents intents
 COPY kb kb
 COPY scripts scripts
+COPY training training
 RUN python -m compileall -q bot engine intents kb scripts \
  && mkdir -p var && chown bot:bot kb var
 USER bot

@@ -58,7 +58,7 @@ SCORE := $(BIN)/python tests/data/score.py --quiet
 UNSEEN := var/unseen
 eval: $(STAMP) kb/facts.db
 	@echo "training sets (tuned on):"
-	@for f in intents/training/*.jsonl; do printf '  %-36s ' $$f; $(SCORE) --cases $$f -- $(BIN)/python scripts/ask.py --jsonl | tail -n 1; done
+	@for f in training/*.jsonl; do printf '  %-36s ' $$f; $(SCORE) --cases $$f -- $(BIN)/python scripts/ask.py --jsonl | tail -n 1; done
 	@echo "unseen articles (never tuned on):"
 	@for d in tests/data/unseen tests/data/unseen2; do \
 	  rm -rf $(UNSEEN) && mkdir -p $(UNSEEN)/articles && cp kb/articles/* $$d/articles/*.txt $(UNSEEN)/articles/; \
@@ -70,7 +70,7 @@ eval: $(STAMP) kb/facts.db
 eval-frozen: $(STAMP) kb/facts.db
 	@$(SCORE) --cases tests/data/frozen/residents_frozen.jsonl -- $(BIN)/python scripts/ask.py --jsonl | tail -n 1
 
-# retrain the ranker and its calibration from intents/training (writes intents/ranker.json)
+# retrain the ranker and its calibration from training (writes intents/ranker.json)
 train: $(STAMP) kb/facts.db
 	$(BIN)/python scripts/train_ranker.py
 

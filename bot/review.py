@@ -5,7 +5,7 @@ under LOW_CONFIDENCE, most often asked first (small talk, empty and unreadable m
 those labelled after they were last asked). Each card shows the question, how the bot answers it
 now and the candidate answers (the engine's answer and its alternatives, each a value from an article)
 as buttons, plus "文章里没有 (not in the articles)" and "跳过 (skip)". A tap writes the label to the
-labelled-questions file (engine/labels.py: intents/training/admin.jsonl, one scorer case per
+labelled-questions file (engine/labels.py: training/admin.jsonl, one scorer case per
 question; tapping another button of the same card replaces it), shows the next question, and offers
 "rebuild now" (the same rebuild as /reload), at which the ranker trains on the labels.
 """

@@ -18,7 +18,7 @@ from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
 from engine.question import Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
-from engine.rank import Ranker, sigmoid
+from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
 from kb.build import build_kb
@@ -31,6 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
 _PINNED = re.compile(r"^#s(\d{1,9})$")
+
+
+def _stamp(path: Path | None) -> tuple | None:
+    try:
+        st = path.stat() if path else None
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size) if st else None
 
 
 def default_db_path() -> Path:
@@ -73,7 +81,10 @@ class Engine:
         self.db_path = Path(db_path) if db_path else default_db_path()
         self.articles_dir = Path(articles_dir) if articles_dir else default_articles_dir()
         self.intents = intents.load(intents_dir) if intents_dir else intents.load()
-        self.ranker = ranker or Ranker.load()
+        # the trained weights, re-read when retrained (not when a caller hands its own ranker, as CV does)
+        self._weights = None if ranker else weights_path()
+        self._weights_stamp = _stamp(self._weights)
+        self.ranker = ranker or Ranker.load(self._weights)
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
         self._sessions: OrderedDict[str, Query] = OrderedDict()
@@ -442,8 +453,14 @@ class Engine:
         }
 
     def reload(self) -> bool:
-        """Load the fact base file again if it changed on disk; keep the old one on any error."""
+        """Load the fact base file (and the ranker's weights) again if they changed on disk; keep the old
+        ones on any error."""
         with self._reload_lock:  # two reloads at once could otherwise leave the older file serving
+            if self._weights and _stamp(self._weights) != self._weights_stamp:
+                try:
+                    self.ranker, self._weights_stamp = Ranker.load(self._weights), _stamp(self._weights)
+                except (OSError, ValueError, KeyError) as exc:
+                    log.warning("ranker weights %s not reloaded, the old ones serve: %s", self._weights, exc)
             try:
                 st = self.db_path.stat()
                 if (st.st_ino, st.st_mtime_ns, st.st_size) == self._state.stamp:

@@ -1,5 +1,5 @@
 """Labelled questions: what admins teach the bot (/review in Telegram), kept in a versioned JSON-lines
-file, intents/training/admin.jsonl, that the ranker is trained from at rebuild.
+file, training/admin.jsonl, that the ranker is trained from at rebuild.
 
 One line per question, in the team scorer's case format:
 
@@ -39,8 +39,8 @@ LABEL_MAX = 40  # characters of a candidate's button label
 
 
 def default_path() -> Path:
-    """The admins' labelled-questions file: $LABELS_FILE or intents/training/admin.jsonl."""
-    return Path(os.environ.get("LABELS_FILE") or ROOT / "intents" / "training" / "admin.jsonl")
+    """The admins' labelled-questions file: $LABELS_FILE or training/admin.jsonl."""
+    return Path(os.environ.get("LABELS_FILE") or ROOT / "training" / "admin.jsonl")
 
 
 def label_id(question: str) -> str:

@@ -6,11 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 WEIGHTS = Path(__file__).resolve().parent.parent / "intents" / "ranker.json"
-TRAINING = WEIGHTS.with_name("training")  # labelled questions, the team scorer's case format
+TRAINING = WEIGHTS.parent.parent / "training"  # labelled questions (scorer case format): data, not intents
+
+
+def weights_path() -> Path:
+    """The weights file: $RANKER_WEIGHTS (a writable place, where the code is read-only) or the shipped one."""
+    env = os.environ.get("RANKER_WEIGHTS")
+    return Path(env) if env and Path(env).exists() else WEIGHTS
 
 
 def training_digest(training: Path = TRAINING) -> str:
@@ -153,8 +160,9 @@ class Ranker:
         return sigmoid(self.calibrate(signals))
 
     @classmethod
-    def load(cls, path: Path = WEIGHTS) -> Ranker:
+    def load(cls, path: Path | None = None) -> Ranker:
         """The trained weights, or hand weights (the engine's former constants) when none are trained."""
+        path = path or weights_path()
         if not path.exists():
             return cls.untrained()
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Train the ranker and its calibration from labelled questions (intents/training/*.jsonl, the team scorer's
+"""Train the ranker and its calibration from labelled questions (training/*.jsonl, the team scorer's
 case format), with leave-one-article-out cross-validation: questions cluster by fact and article, so each
 article's questions are answered by a model trained on the others' only. numpy at training time only."""
 

@@ -6,7 +6,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
 
 SCHEMA_VERSION = 2
 TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
@@ -15,6 +14,8 @@ BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has lo
 
 def write(path: Path, rows: dict[str, list[dict]]) -> None:
     """Write a complete fact base to `path` (which must not be the file being served)."""
+    import sqlite_utils  # here: serving only reads (plain sqlite3), and sqlite-utils brings numpy along
+
     if path.exists():
         path.unlink()
     db = sqlite_utils.Database(path)

@@ -19,9 +19,10 @@ from scripts._bootstrap import ensure_environment  # noqa: E402
 ensure_environment()
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 
 from engine.core import build, default_articles_dir, default_db_path  # noqa: E402
-from engine.rank import labels_newer  # noqa: E402
+from engine.rank import WEIGHTS, labels_newer, weights_path  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,10 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     if not report.ok:
         return 1
-    if args.retrain == "yes" or (args.retrain == "auto" and labels_newer()):
+    if args.retrain == "yes" or (args.retrain == "auto" and labels_newer(weights_path())):
         from engine.train import retrain  # numpy only when training
 
-        print(retrain(Path(db)))
+        out = Path(os.environ.get("RANKER_WEIGHTS") or WEIGHTS)
+        try:
+            print(retrain(Path(db), out=out))
+        except Exception as exc:  # noqa: BLE001 - the fact base is built and serving; the old weights stay
+            print(f"Ranker not retrained (the previous weights serve): {exc}")
     return 0
 
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the answer ranker and its confidence calibration from intents/training/*.jsonl.
+"""Train the answer ranker and its confidence calibration from training/*.jsonl.
 
 python scripts/train_ranker.py            cross-validate (leave one article out), train on all, write intents/ranker.json
 python scripts/train_ranker.py --check    cross-validate and print the report only

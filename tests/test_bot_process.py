@@ -18,7 +18,7 @@ from tests.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION_FILES = [
-    ROOT / "intents" / "training" / "heldout1.jsonl",
+    ROOT / "training" / "heldout1.jsonl",
     ROOT.parent / "shared" / "eval" / "dev.jsonl",
 ]
 
@@ -35,7 +35,7 @@ def _questions() -> list[dict]:
 
 def test_the_bot_process_answers_like_ask_py(tmp_path, built_db):
     cases = _questions()
-    assert len(cases) >= 100  # intents/training/heldout1.jsonl ships with the project
+    assert len(cases) >= 100  # training/heldout1.jsonl ships with the project
     db = tmp_path / "facts.db"
     shutil.copy(built_db, db)
     chats: dict[str, int] = {}  # same session = same chat, as ask.py --jsonl reads "session"

@@ -14,7 +14,7 @@ from engine import Engine
 from engine.core import build
 
 DATA = Path(__file__).resolve().parent / "data"
-TRAINING = DATA.parent.parent / "intents" / "training"
+TRAINING = DATA.parent.parent / "training"
 DEV = DATA.parent.parent.parent / "shared" / "eval" / "dev.jsonl"
 _spec = importlib.util.spec_from_file_location("score", DATA / "score.py")
 score = importlib.util.module_from_spec(_spec)
