@@ -252,6 +252,7 @@ class Engine:
             "ask_yesno": float(q.qtype == "yesno"),
             "ask_change": float(q.qtype == "fromto"),
             "followup": float(q.followup),
+            "agree": sum(h.value == best.value for h in hits[:5]) / 5,
         }
 
     @staticmethod

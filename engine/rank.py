@@ -124,6 +124,7 @@ SIGNALS = (
     "ask_yesno",  # yes or no,
     "ask_change",  # a change (from-to)
     "followup",  # a follow-up read with the last question's context
+    "agree",  # share of the five best candidates that state the same value
 )
 
 
