@@ -158,8 +158,8 @@ class Engine:
 
     def _answer(self, state: _Loaded, q: Query, t: dict[str, str], trace: dict | None = None) -> Answer:
         index = state.index
-        covered = [place_label(p.name, q.lang, index) for p in index.covered_places()[:8]]
         if q.unknown_place or (q.place and q.place not in index.by_place):
+            covered = [place_label(p.name, q.lang, index) for p in index.covered_places()[:8]]
             where = q.unknown_place or place_label(q.place, q.lang, index)
             return Answer(
                 False,

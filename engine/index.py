@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -196,10 +197,14 @@ class KnowledgeIndex:
     def article_title(self, article_id: int) -> str:
         return self.articles[article_id]["title"]
 
-    def covered_places(self) -> list[str]:
-        """Places with sentences about them, cities and counties first."""
+    @functools.cached_property
+    def _covered(self) -> list[PlaceInfo]:
         order = {"province": 0, "city": 1, "county": 2, "district": 3, "town": 4}
         return sorted(
             (p for p in self.places.values() if p.name in self.by_place),
             key=lambda p: (order.get(p.level, 5), -len(self.by_place[p.name]), p.name),
         )
+
+    def covered_places(self) -> list[PlaceInfo]:
+        """Places with sentences about them, cities and counties first (sorted once per fact base)."""
+        return self._covered

@@ -154,8 +154,18 @@ class Ranker:
     threshold: float = 0.5
     report: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # per kind of candidate, each feature's weight with its per-kind copy added: one look-up per feature
+        w = self.rank.weights
+        self._by_kind = {
+            kind: {k: w.get(k, 0.0) + w.get(f"{k}|{kind}", 0.0) for k in FEATURES} for kind in (*KINDS, None)
+        }
+
     def score(self, features: dict[str, float]) -> float:
-        return self.rank(expand(features))
+        """The same as self.rank(expand(features)), without building the expanded features."""
+        kind = next((k for k in KINDS if features.get(f"kind_{k}")), None)
+        w = self._by_kind[kind]
+        return self.rank.bias + sum(w.get(k, 0.0) * v for k, v in features.items() if v)
 
     def confidence(self, signals: dict[str, float]) -> float:
         return sigmoid(self.calibrate(signals))
