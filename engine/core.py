@@ -333,8 +333,13 @@ class Engine:
 GOLDEN = ROOT / "kb" / "golden.yaml"
 
 
-def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
-    """Problems with a freshly built fact base: golden questions it can no longer answer."""
+def validate(path: Path, intent_set: intents.IntentSet, must_cover: set[str] | None = None) -> list[str]:
+    """Problems with a freshly built fact base: golden questions it can no longer answer.
+
+    A golden question whose place has no article is skipped only when that was expected: its articles were
+    deleted (or dropped with --allow-removal), or it never had one. `must_cover` are the places the
+    previous fact base covered through articles still present; one of them gone is a problem.
+    """
     import yaml
 
     problems = []
@@ -344,8 +349,13 @@ def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
         return [f"cannot load: {exc}"]
     golden = yaml.safe_load(GOLDEN.read_text(encoding="utf-8")) if GOLDEN.exists() else []
     for row in golden or []:
-        if row.get("place") and row["place"] not in loaded.index.by_place:
-            continue  # that place's article was removed on purpose
+        place = row.get("place")
+        if place and place not in loaded.index.by_place:
+            if place in (must_cover or ()):
+                problems.append(
+                    f"golden question {row['q']} cannot be asked: no sentence is about {place} now"
+                )
+            continue  # that place's articles were removed on purpose
         q = loaded.parser.parse(row["q"])
         if not finder.find(q, loaded.index):
             problems.append(f"golden question no longer answered: {row['q']}")
@@ -353,8 +363,20 @@ def validate(path: Path, intent_set: intents.IntentSet) -> list[str]:
 
 
 def build(
-    articles_dir: str | Path, db_path: str | Path, intent_set: intents.IntentSet | None = None
+    articles_dir: str | Path,
+    db_path: str | Path,
+    intent_set: intents.IntentSet | None = None,
+    *,
+    allow_removal: bool = False,
 ) -> BuildReport:
-    """The admin's rebuild: build, validate with the golden questions, swap in. Old base kept on failure."""
+    """The admin's rebuild: build, validate with the golden questions, swap in. Old base kept on failure.
+
+    `allow_removal` lets articles already in the fact base shrink or be dropped (scripts/build_kb.py
+    --allow-removal); without it such a loss fails the build."""
     intent_set = intent_set or intents.load()
-    return build_kb(articles_dir, db_path, validate=lambda p: validate(p, intent_set))
+    return build_kb(
+        articles_dir,
+        db_path,
+        validate=lambda p, must_cover: validate(p, intent_set, must_cover),
+        allow_removal=allow_removal,
+    )

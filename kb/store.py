@@ -76,3 +76,23 @@ def read_all(path: Path) -> dict[str, list[dict]]:
         return {t: [dict(r) for r in conn.execute(f"select * from [{t}]")] for t in TABLES}
     finally:
         conn.close()
+
+
+def read_summary(path: Path) -> dict:
+    """What a build compares against in the fact base being replaced: per article file its sha1, number of
+    facts and the places its sentences are about, and every fact's key (file, place, clause, value)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+    try:
+        files = dict(conn.execute("select id, file from articles"))
+        sha = dict(conn.execute("select file, sha1 from articles"))
+        facts: dict[str, int] = dict.fromkeys(sha, 0)
+        keys = set()
+        for aid, place, clause, value in conn.execute("select article_id, place, clause, value from facts"):
+            facts[files[aid]] += 1
+            keys.add((files[aid], place, clause, value))
+        places: dict[str, set[str]] = {f: set() for f in sha}
+        for aid, names in conn.execute("select distinct article_id, places from sentences"):
+            places[files[aid]].update(p for p in (names or "").split("|") if p)
+        return {"sha": sha, "facts": facts, "places": places, "keys": keys}
+    finally:
+        conn.close()

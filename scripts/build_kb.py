@@ -3,9 +3,14 @@
 
   python scripts/build_kb.py                       kb/articles -> kb/facts.db
   python scripts/build_kb.py --articles DIR --db FILE
+  python scripts/build_kb.py --allow-removal       let articles in the fact base shrink or be dropped
 
-On any error the previous fact base stays in place and serving; the exit status is 1.
-A running bot picks up the new file by itself within seconds.
+Articles are *.txt (UTF-8, or GB18030) and *.pdf files. On any error the previous fact base stays in place
+and serving; the exit status is 1. An article already in the fact base that has become unreadable, or that
+would lose more than half its facts, is such an error (the message names the file and why) unless
+--allow-removal is given; to remove an article, delete its file (the report says what went). A new file
+that is no article (binary, random characters, no figures) is rejected with its reason and the others
+build (exit status 0). A running bot picks up the new file by itself within seconds.
 """
 
 from __future__ import annotations
@@ -27,8 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", default=None, help="articles folder (default $KB_ARTICLES or kb/articles)")
     ap.add_argument("--db", default=None, help="fact base file (default $KB_DB or kb/facts.db)")
+    ap.add_argument(
+        "--allow-removal",
+        action="store_true",
+        help="let articles already in the fact base lose facts or be dropped when unreadable",
+    )
     args = ap.parse_args(argv)
-    report = build(args.articles or default_articles_dir(), args.db or default_db_path())
+    report = build(
+        args.articles or default_articles_dir(),
+        args.db or default_db_path(),
+        allow_removal=args.allow_removal,
+    )
     print(report.summary())
     return 0 if report.ok else 1
 
