@@ -12,6 +12,7 @@ from pathlib import Path
 
 import intents
 from engine import answer as finder
+from engine.hierarchy import answer_hierarchy
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
@@ -105,6 +106,9 @@ class Engine:
         t = self.intents.replies[q.lang]
         if q.smalltalk:
             return Answer(False, t[q.smalltalk], q.smalltalk, lang=q.lang, confidence=1.0)
+        gazetteer_answer = answer_hierarchy(text, state.index, q.lang)  # 沁县属于哪个省; 奉节县: no articles
+        if gazetteer_answer is not None:
+            return gazetteer_answer
         q = self._with_context(q, session)
         result = self._answer(state, q, t)
         if session is not None and not q.smalltalk and (q.concepts or q.title):

@@ -21,7 +21,17 @@ from kb import store
 from kb.clean import paragraphs
 from kb.facts import extract
 from kb.intake import MAX_ARTICLE_BYTES, SUFFIXES, Unreadable, clean_controls, not_an_article, read_text
-from kb.places import Gazetteer, attribute, discover, english_name, infer_home, load_gazetteer
+from kb.places import (
+    ENGINE_LEVEL,
+    Gazetteer,
+    attribute,
+    discover,
+    discover_local,
+    english_name,
+    infer_home,
+    load_gazetteer,
+    national_rows,
+)
 from kb.report import BuildReport
 from kb.split import sentences
 
@@ -149,18 +159,35 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                     source="metadata",
                 )
     gaz = Gazetteer(places)
-    rows: dict[str, list[dict]] = {"articles": [], "sentences": [], "facts": [], "places": [], "terms": []}
+    homes = {}
+    for art in articles:  # each article's home city and county, then the towns and villages it names
+        paras = texts[art.file]
+        scoped = gaz.scoped(paras)
+        home_city = art.meta.get("home_city") or infer_home(paras, scoped, "city")
+        home_county = art.meta.get("home_county")
+        title = _title(art.meta, paras, art.file)
+        if not home_county and not art.meta.get("home_city"):  # no metadata: a county the title names
+            counties = {n for _, _, n in scoped.mentions(title) if scoped.level(n) == "county"}
+            home_county = counties.pop() if len(counties) == 1 else None
+        homes[art.file] = (home_city, home_county, title)
+        for name, place in discover_local(paras, scoped, home_county, art.file).items():
+            places.setdefault(name, place)
+    shared = Gazetteer(places)
+    rows: dict[str, list[dict]] = {
+        "articles": [],
+        "sentences": [],
+        "facts": [],
+        "places": [],
+        "terms": [],
+        "gazetteer": [],
+    }
     mentioned: dict[str, set[str]] = {}
     sid = fid = 0
     for aid, art in enumerate(articles, start=1):
         paras = texts[art.file]
-        home_city = art.meta.get("home_city") or infer_home(paras, gaz, "city")
-        home_county = art.meta.get("home_county")
+        gaz = shared.scoped(paras)
+        home_city, home_county, title = homes[art.file]
         year = _year(art.meta, paras)
-        title = _title(art.meta, paras, art.file)
-        if not home_county and not art.meta.get("home_city"):  # no metadata: a county the title names
-            counties = {n for _, _, n in gaz.mentions(title) if gaz.level(n) == "county"}
-            home_county = counties.pop() if len(counties) == 1 else None
         rows["articles"].append(
             {
                 "id": aid,
@@ -207,8 +234,14 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                             **fact,
                         }
                     )
-    rows["terms"] = _terms(rows["sentences"], places)
-    for p in places.values():
+    # the engine's places: the curated ones, those the articles name, and their ancestors; the ~3,300 others
+    # of the national gazetteer go to the `gazetteer` table only (hierarchy answers, "no articles about X")
+    wanted = {n for n, p in places.items() if p.source != "national" or n in mentioned}
+    for name in list(wanted):
+        wanted.update(a for a in shared.ancestors(name) if a in places)
+    engine_places = {n: p for n, p in places.items() if n in wanted}
+    rows["terms"] = _terms(rows["sentences"], engine_places)
+    for p in engine_places.values():
         rows["places"].append(
             {
                 "name": p.name,
@@ -220,7 +253,32 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                 "articles": len(mentioned.get(p.name, ())),
             }
         )
+    rows["gazetteer"] = _gazetteer_rows(places, mentioned)
     return rows
+
+
+def _gazetteer_rows(places: dict, mentioned: dict[str, set[str]]) -> list[dict]:
+    """Every known place, with who says what its parent is: the merged places (curated, national, found in
+    the articles) and the national places whose name is not unique (鼓楼区 of four cities)."""
+    out = [
+        {
+            "code": p.code or None,
+            "name": p.name,
+            "level": p.level,
+            "parent": p.parent,
+            "aliases": "|".join(p.aliases),
+            "english": "|".join(p.english),
+            "source": p.source,
+            "parent_source": p.parent_source if p.parent else None,
+            "articles": len(mentioned.get(p.name, ())),
+        }
+        for p in places.values()
+    ]
+    codes = {p.code for p in places.values() if p.code}
+    for row in national_rows():
+        if row["code"] not in codes:
+            out.append({**row, "level": ENGINE_LEVEL.get(row["level"], row["level"]), "articles": 0})
+    return out
 
 
 def _terms(sentence_rows: list[dict], places: dict) -> list[dict]:

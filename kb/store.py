@@ -9,8 +9,22 @@ from pathlib import Path
 import sqlite_utils
 
 SCHEMA_VERSION = 1
-TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
+TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")  # what the engine loads
+GAZETTEER_TABLE = "gazetteer"  # every known place (~3,400): read on demand (engine/hierarchy.py), not loaded
 BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
+
+
+_GAZETTEER_COLUMNS = {
+    "code": str,
+    "name": str,
+    "level": str,
+    "parent": str,
+    "aliases": str,
+    "english": str,
+    "source": str,
+    "parent_source": str,
+    "articles": int,
+}
 
 
 def write(path: Path, rows: dict[str, list[dict]]) -> None:
@@ -31,6 +45,8 @@ def _fill(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     db["facts"].insert_all(rows["facts"], pk="id", foreign_keys=[("sentence_id", "sentences", "id")])
     db["places"].insert_all(rows["places"], pk="name")
     db["terms"].insert_all(rows["terms"], pk="term")
+    db[GAZETTEER_TABLE].insert_all(rows.get(GAZETTEER_TABLE, []), columns=_GAZETTEER_COLUMNS)
+    db[GAZETTEER_TABLE].create_index(["name"])
     db["meta"].insert_all([{"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key")
     db["sentences"].create_index(["article_id"])
     db["facts"].create_index(["place"])
@@ -48,7 +64,7 @@ def check(path: Path) -> dict[str, int]:
             if conn.execute("pragma quick_check").fetchone()[0] != "ok":
                 raise ValueError(f"fact base {path} is corrupt")
             names = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-            missing = set(TABLES) - names
+            missing = {*TABLES, GAZETTEER_TABLE} - names
             if missing:
                 raise ValueError(f"fact base {path} lacks tables {sorted(missing)}")
             return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in TABLES}
