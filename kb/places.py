@@ -401,7 +401,8 @@ def _looks_like_local(name: str, stem_: str) -> bool:
     return tag not in _NOT_PLACE_TAGS
 
 
-def word_cuts(text: str) -> set[int]:
+@functools.lru_cache(maxsize=8192)  # a build looks at each paragraph and sentence several times
+def word_cuts(text: str) -> frozenset[int]:
     """Positions in `text` where jieba's dictionary segmentation puts a word boundary."""
     import jieba
 
@@ -409,7 +410,7 @@ def word_cuts(text: str) -> set[int]:
     for word in jieba.lcut(text, HMM=False):
         pos += len(word)
         cuts.add(pos)
-    return cuts
+    return frozenset(cuts)
 
 
 class Gazetteer:
@@ -433,14 +434,18 @@ class Gazetteer:
         for alias in self.alias_to_name:
             lengths.setdefault(alias[0], set()).add(len(alias))
         self._lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
+        self._bigrams = {alias[:2] for alias in self.alias_to_name}  # most positions start no name at all
 
     def mentions(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every place named in `text`, left to right, longest first."""
         out: list[tuple[int, int, str]] = []
-        names, lengths = self.alias_to_name, self._lengths
+        names, lengths, bigrams = self.alias_to_name, self._lengths, self._bigrams
         pos, cuts = 0, None
         while pos < len(text):
-            for size in lengths.get(text[pos], ()):
+            if text[pos : pos + 2] not in bigrams:
+                pos += 1
+                continue
+            for size in lengths[text[pos]]:
                 if pos + size > len(text):
                     continue
                 alias = text[pos : pos + size]
