@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-kb/facts.db: $(STAMP) $(wildcard kb/articles/*) kb/gazetteer.yaml
+kb/facts.db: $(STAMP) $(wildcard kb/articles/*) kb/gazetteer.yaml kb/china_places.tsv
 	$(BIN)/python scripts/build_kb.py
 
 kb: kb/facts.db

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from engine.normalize import normalize
 from engine.types import Answer, Source
+from kb.places import word_cuts
 
 CONFIDENCE = 0.99
 _SOURCE_ZH = {
@@ -98,7 +99,7 @@ class _Table:
                 if pos + size > len(text) or alias not in self.by_alias:
                     continue
                 if size <= 2:
-                    cuts = cuts if cuts is not None else _cuts(text)
+                    cuts = cuts if cuts is not None else word_cuts(text)
                     if pos not in cuts or pos + size not in cuts:
                         continue
                 out.append((pos, pos + size, alias))
@@ -119,16 +120,6 @@ class _Table:
             row = parents[0]
             out.append(row)
         return out
-
-
-def _cuts(text: str) -> set[int]:
-    import jieba
-
-    cuts, pos = {0}, 0
-    for word in jieba.lcut(text, HMM=False):
-        pos += len(word)
-        cuts.add(pos)
-    return cuts
 
 
 _tables: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()

@@ -160,6 +160,7 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                 )
     gaz = Gazetteer(places)
     homes = {}
+    named: set[str] = set()
     for art in articles:  # each article's home city and county, then the towns and villages it names
         paras = texts[art.file]
         scoped = gaz.scoped(paras)
@@ -170,9 +171,11 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
             counties = {n for _, _, n in scoped.mentions(title) if scoped.level(n) == "county"}
             home_county = counties.pop() if len(counties) == 1 else None
         homes[art.file] = (home_city, home_county, title)
+        named.update(scoped.named)
         for name, place in discover_local(paras, scoped, home_county, art.file).items():
             places.setdefault(name, place)
     shared = Gazetteer(places)
+    _teach_jieba(places, named)
     rows: dict[str, list[dict]] = {
         "articles": [],
         "sentences": [],
@@ -255,6 +258,22 @@ def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         )
     rows["gazetteer"] = _gazetteer_rows(places, mentioned)
     return rows
+
+
+def _teach_jieba(places: dict, named: set[str]) -> None:
+    """Make the engine's place names jieba words before names and terms are cut, as the engine does when it
+    loads them (engine/query.py): a build then cuts the same whether or not an engine ran in its process
+    before, and a village (张武村) is not taken for a person's name."""
+    import jieba
+
+    from kb.places import word_cuts
+
+    for place in places.values():
+        if place.source != "national" or place.name in named:
+            for alias in (place.name, *place.aliases):
+                if len(alias) >= 2:
+                    jieba.add_word(alias, freq=3000)
+    word_cuts.cache_clear()
 
 
 def _gazetteer_rows(places: dict, mentioned: dict[str, set[str]]) -> list[dict]:

@@ -427,6 +427,7 @@ class Gazetteer:
         self._strict = {a for a, n in self.alias_to_name.items() if places[n].strict or len(a) <= 2}
         self._short = {a: p.name for p in places.values() for a in p.short_forms}
         self._short_ok: set[str] = set()  # national places whose short forms count (see `scoped`)
+        self.named: set[str] = set()  # in a scoped view: the places the article names
         # by first character, the lengths of the names starting with it, longest first: a scan of the text
         # costs a few dictionary look-ups per character however many names there are (a regex alternation
         # of 6,000 names tries each at every character, and takes 0.4 s to compile)
@@ -467,8 +468,8 @@ class Gazetteer:
         """This gazetteer for one article: short forms of national places count only when the article also
         names the place in full (兰考 after 兰考县; but 新建 is a verb, 金山 in 金山银山 no district)."""
         view = copy.copy(self)
-        full = {n for t in texts for _, _, n in self.mentions(t)}
-        view._short_ok = {n for n in full if self.places[n].short_forms}
+        view.named = {n for t in texts for _, _, n in self.mentions(t)}
+        view._short_ok = {n for n in view.named if self.places[n].short_forms}
         return view
 
     def level(self, name: str) -> str:
