@@ -31,7 +31,7 @@ lock:
 	"$$tool/bin/uv" pip compile pyproject.toml -c $(DEV_LOCK) $(LOCK_FLAGS) -o $(LOCK); \
 	echo "$(DEV_LOCK): $$(grep -c '^[a-z]' $(DEV_LOCK)) packages; $(LOCK) (runtime, the image): $$(grep -c '^[a-z]' $(LOCK))"
 
-kb/facts.db: $(STAMP) $(wildcard kb/articles/*) kb/gazetteer.yaml
+kb/facts.db: $(STAMP) $(wildcard kb/articles/*) kb/gazetteer.yaml kb/china_places.tsv
 	$(BIN)/python scripts/build_kb.py
 
 kb: kb/facts.db

@@ -21,13 +21,15 @@ class BuildReport:
     added_articles: list[str] = field(default_factory=list)
     removed_articles: list[str] = field(default_factory=list)
     changed_articles: list[str] = field(default_factory=list)
+    removal_notes: list[str] = field(default_factory=list)  # what each removed article took with it
+    rejected: list[str] = field(default_factory=list)  # "file: reason" for new files that are no article
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
     def summary(self) -> str:
         """One human-readable paragraph for the admin."""
         if not self.ok:
-            return f"Build failed, the previous fact base keeps serving: {self.error}"
+            return f"Build failed, the previous fact base keeps serving: {self.error}"  # names the files
         lines = [
             f"Fact base built in {self.seconds:.2f}s: {self.articles} articles, {self.sentences} sentences, "
             f"{self.facts} facts, {self.places} places.",
@@ -40,5 +42,7 @@ class BuildReport:
         ):
             if names:
                 lines.append(f"{label}: {', '.join(names)}")
+        lines += [f"  removed {note}" for note in self.removal_notes]
+        lines += [f"Rejected, not built (not an article): {r}" for r in self.rejected]
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)

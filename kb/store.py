@@ -10,10 +10,23 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import sqlite_utils
 
-
 SCHEMA_VERSION = 2
-TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")
+TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")  # what the engine loads
+GAZETTEER_TABLE = "gazetteer"  # every known place (~3,400): read on demand (engine/hierarchy.py), not loaded
 BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
+
+
+_GAZETTEER_COLUMNS = {
+    "code": str,
+    "name": str,
+    "level": str,
+    "parent": str,
+    "aliases": str,
+    "english": str,
+    "source": str,
+    "parent_source": str,
+    "articles": int,
+}
 
 
 def write(path: Path, rows: dict[str, list[dict]]) -> None:
@@ -36,6 +49,8 @@ def _fill(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     db["facts"].insert_all(rows["facts"], pk="id", foreign_keys=[("sentence_id", "sentences", "id")])
     db["places"].insert_all(rows["places"], pk="name")
     db["terms"].insert_all(rows["terms"], pk="term")
+    db[GAZETTEER_TABLE].insert_all(rows.get(GAZETTEER_TABLE, []), columns=_GAZETTEER_COLUMNS)
+    db[GAZETTEER_TABLE].create_index(["name"])
     db["meta"].insert_all([{"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key")
     db["sentences"].create_index(["article_id"])
     db["facts"].create_index(["place"])
@@ -53,7 +68,7 @@ def check(path: Path) -> dict[str, int]:
             if conn.execute("pragma quick_check").fetchone()[0] != "ok":
                 raise ValueError(f"fact base {path} is corrupt")
             names = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-            missing = set(TABLES) - names
+            missing = {*TABLES, GAZETTEER_TABLE} - names
             if missing:
                 raise ValueError(f"fact base {path} lacks tables {sorted(missing)}")
             return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in TABLES}
@@ -79,5 +94,25 @@ def read_all(path: Path) -> dict[str, list[dict]]:
     conn.row_factory = sqlite3.Row
     try:
         return {t: [dict(r) for r in conn.execute(f"select * from [{t}]")] for t in TABLES}
+    finally:
+        conn.close()
+
+
+def read_summary(path: Path) -> dict:
+    """What a build compares against in the fact base being replaced: per article file its sha1, number of
+    facts and the places its sentences are about, and every fact's key (file, place, clause, value)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
+    try:
+        files = dict(conn.execute("select id, file from articles"))
+        sha = dict(conn.execute("select file, sha1 from articles"))
+        facts: dict[str, int] = dict.fromkeys(sha, 0)
+        keys = set()
+        for aid, place, clause, value in conn.execute("select article_id, place, clause, value from facts"):
+            facts[files[aid]] += 1
+            keys.add((files[aid], place, clause, value))
+        places: dict[str, set[str]] = {f: set() for f in sha}
+        for aid, names in conn.execute("select distinct article_id, places from sentences"):
+            places[files[aid]].update(p for p in (names or "").split("|") if p)
+        return {"sha": sha, "facts": facts, "places": places, "keys": keys}
     finally:
         conn.close()

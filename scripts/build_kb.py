@@ -3,9 +3,14 @@
 
   python scripts/build_kb.py                       kb/articles -> kb/facts.db
   python scripts/build_kb.py --articles DIR --db FILE
+  python scripts/build_kb.py --allow-removal       let articles in the fact base shrink or be dropped
 
-On any error the previous fact base stays in place and serving; the exit status is 1.
-A running bot picks up the new file by itself within seconds.
+Articles are *.txt (UTF-8, or GB18030) and *.pdf files. On any error the previous fact base stays in place
+and serving; the exit status is 1. An article already in the fact base that has become unreadable, or that
+would lose more than half its facts, is such an error (the message names the file and why) unless
+--allow-removal is given; to remove an article, delete its file (the report says what went). A new file
+that is no article (binary, random characters, no figures) is rejected with its reason and the others
+build (exit status 0). A running bot picks up the new file by itself within seconds.
 """
 
 from __future__ import annotations
@@ -33,11 +38,16 @@ def main(argv: list[str] | None = None) -> int:
         "--retrain",
         choices=("auto", "yes", "no"),
         default="auto",
-        help="retrain the ranker after building: auto = when a labelled-question file is newer than its weights",
+        help="retrain the ranker after building: auto = when the labelled questions changed since its weights",
+    )
+    ap.add_argument(
+        "--allow-removal",
+        action="store_true",
+        help="let articles already in the fact base lose facts or be dropped when unreadable",
     )
     args = ap.parse_args(argv)
     db = args.db or default_db_path()
-    report = build(args.articles or default_articles_dir(), db)
+    report = build(args.articles or default_articles_dir(), db, allow_removal=args.allow_removal)
     print(report.summary())
     if not report.ok:
         return 1

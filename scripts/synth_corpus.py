@@ -26,6 +26,7 @@ from scripts._bootstrap import ensure_environment  # noqa: E402
 ensure_environment()
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
@@ -125,11 +126,13 @@ def original_places() -> list[OriginalPlace]:
     shipped articles, with its forms: 汝阳县/汝阳, 伊滨经开区/伊滨区/伊滨, 常平乡/常平, 沁县."""
     from kb.build import read_articles
     from kb.clean import paragraphs
-    from kb.places import discover, load_gazetteer, stem
+    from kb.places import Gazetteer, discover, load_gazetteer, stem
 
-    places = load_gazetteer()
     texts = [p for a in read_articles(SHIPPED, []) for p in paragraphs(a.text)]
-    places.update(discover(texts, places))
+    every = load_gazetteer()  # of the ~3,300 national places only those the shipped articles name
+    named = {n for t in texts for _, _, n in Gazetteer(every).scoped(texts).mentions(t)}
+    places = {n: p for n, p in every.items() if p.source != "national" or n in named}
+    places.update(discover(texts, every))
     out = []
     for p in places.values():
         if p.level == "province":
@@ -153,6 +156,17 @@ def original_names(places: list[OriginalPlace] | None = None) -> set[str]:
 def _spaced(form: str) -> str:
     """A pattern for `form` that also matches it split by a PDF line break or spaces."""
     return r"\s*".join(map(re.escape, form))
+
+
+@functools.lru_cache(maxsize=1)
+def _national_names() -> frozenset[str]:
+    """Every name and two-character stem of the national gazetteer (kb/china_places.tsv)."""
+    from kb.places import load_national, stem
+
+    out = set()
+    for row in load_national():
+        out.update((row.name, stem(row.name), *row.short, *row.former))
+    return frozenset(out)
 
 
 class NameMaker:
@@ -204,6 +218,9 @@ class NameMaker:
             return False
         if any(s in r or r in s for r in self.real if len(r) >= 2):
             return False
+        national = _national_names()
+        if s in national or any(s[-1] + suffix in national for suffix in "县市区"):
+            return False  # nor a real place of the national gazetteer, nor one inside it (谦蒲县 holds 蒲县)
         if len(s) > 2 and any(s[i : i + 2] in self.used for i in range(len(s) - 1)):
             return False
         self.used.add(s)

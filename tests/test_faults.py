@@ -381,7 +381,7 @@ def test_reload_and_rebuild_while_questions_are_answered(tmp_path, articles_copy
 
 
 # ---- broken articles -----------------------------------------------------------------------------------
-def test_broken_articles_and_metadata_entries_are_skipped_and_the_rest_build(tmp_path, articles_copy):
+def test_broken_new_files_and_metadata_entries_are_rejected_and_the_rest_build(tmp_path, articles_copy):
     (articles_copy / "garbage.txt").write_bytes(os.urandom(4096))
     (articles_copy / "blank.txt").write_text(" \n\n\t\n", encoding="utf-8")
     with open(articles_copy / "huge.txt", "wb") as huge:
@@ -409,7 +409,12 @@ def test_broken_articles_and_metadata_entries_are_skipped_and_the_rest_build(tmp
     assert report.ok, report.summary()
     assert report.articles == 6
     for name in ("garbage.txt", "blank.txt", "huge.txt", "bad-utf8.txt", "latin.txt", "folder.txt"):
-        assert any(w.startswith(f"{name} skipped") for w in report.warnings), name
+        assert any(r.startswith(f"{name}: ") for r in report.rejected), name
+    reasons = dict(r.split(": ", 1) for r in report.rejected)
+    assert "binary data" in reasons["garbage.txt"] and "not a regular file" in reasons["folder.txt"]
+    assert "larger than" in reasons["huge.txt"] and "bad encoding" in reasons["bad-utf8.txt"]
+    assert reasons["blank.txt"] == reasons["latin.txt"] == "no Chinese text to read"
+    assert "Rejected, not built (not an article): garbage.txt: binary data" in report.summary()
     assert any("field newspaper ignored" in w for w in report.warnings)
     assert any("entry for lankao-2020-test.txt ignored" in w for w in report.warnings)
     engine = Engine(tmp_path / "facts.db")

@@ -37,12 +37,13 @@ def test_a_new_article_about_a_new_county_is_answerable(tmp_path, articles_copy)
     )
 
 
-def test_broken_articles_are_skipped_with_a_warning(tmp_path, articles_copy):
+def test_broken_new_files_are_rejected_with_a_reason(tmp_path, articles_copy):
     (articles_copy / "broken.txt").write_bytes(b"\xff\xfe\x00garbage\x00")
     (articles_copy / "empty.txt").write_text("", encoding="utf-8")
     report = build(articles_copy, tmp_path / "facts.db")
     assert report.ok and report.articles == 5
-    assert any("broken.txt" in w for w in report.warnings) and any("empty.txt" in w for w in report.warnings)
+    broken, empty = sorted(report.rejected)
+    assert broken.startswith("broken.txt: binary data, not text") and empty == "empty.txt: empty file"
 
 
 def test_failed_rebuild_keeps_the_old_base_serving(tmp_path, articles_copy):
