@@ -6,7 +6,6 @@ import re
 from dataclasses import replace
 
 import cn2an
-import jieba
 from rapidfuzz import fuzz, process
 
 from engine.english import EnglishParsing
@@ -15,6 +14,7 @@ from engine.normalize import fold, is_english, normalize
 from engine.question import FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
+from kb import tokens
 from kb.numbers import is_baseline
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
@@ -52,14 +52,15 @@ class QueryParser(EnglishParsing):
         self.intents = intents
         self.index = index
         self.synonym_of: dict[str, tuple[str, ...]] = {}
+        self.tokenizer = tokens.fresh()  # taught this fact base's words; jieba's global one never is
         for group in intents.synonyms:
             for member in group:
                 self.synonym_of.setdefault(member, group)
-                jieba.add_word(member, freq=2000)
+                self.tokenizer.add_word(member, freq=2000)
         for title in intents.titles:
-            jieba.add_word(title, freq=3000)
+            self.tokenizer.add_word(title, freq=3000)
         for alias in index.alias_to_place:
-            jieba.add_word(alias, freq=3000)
+            self.tokenizer.add_word(alias, freq=3000)
         self._members = sorted(self.synonym_of, key=len, reverse=True)
         # what a typo may be repaired into: places, domain words, titles, and article words of three or more
         # characters (two-character words collide too easily: 县先 must not become 显现)
@@ -68,7 +69,7 @@ class QueryParser(EnglishParsing):
             vocabulary[name] = vocabulary.get(name, 0) + 100
         for member in self.synonym_of:
             vocabulary[member] = vocabulary.get(member, 0) + 100
-        self.typos = TypoFixer(vocabulary, known=index.terms)
+        self.typos = TypoFixer(vocabulary, known=index.terms, tokenizer=self.tokenizer)
         self._unit_of = {
             w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length") for w in words
         }
@@ -306,7 +307,7 @@ class QueryParser(EnglishParsing):
         for unit_words in self.intents.unit_words.values():  # 人口, 多少钱 ... say the unit, not the topic
             for w in unit_words:
                 body = body.replace(w, " ")
-        for token in jieba.lcut(body):
+        for token in self.tokenizer.lcut(body):
             token = token.strip()
             if len(token) == 1 and token in self.synonym_of and token not in self.intents.stopwords:
                 words.append(self.synonym_of[token])  # 卖 is one of 销售's words

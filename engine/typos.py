@@ -17,17 +17,18 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 class TypoFixer:
     """Knows the fact base's terms by sound; replaces unknown stretches that sound like one."""
 
-    def __init__(self, terms: dict[str, int], known: dict[str, int] | None = None):
+    def __init__(self, terms: dict[str, int], known: dict[str, int] | None = None, tokenizer=None):
         """`terms`: what a typo may be repaired into (with weights); `known`: further words that are never
         typos themselves (all the articles' words)."""
         self.known = {**(known or {}), **terms}
+        self.tokenizer = tokenizer or jieba.dt
         self.by_sound: dict[str, str] = {}
         for term, _weight in sorted(terms.items(), key=lambda tw: -tw[1]):
             if 2 <= len(term) <= 6:
                 self.by_sound.setdefault(key(term), term)
 
     def _is_word(self, text: str) -> bool:
-        return text in self.known or jieba.dt.FREQ.get(text, 0) > 0
+        return text in self.known or self.tokenizer.FREQ.get(text, 0) > 0
 
     def fix(self, text: str) -> str:
         """`text` with sound-alike typos replaced by the known term."""
@@ -36,7 +37,7 @@ class TypoFixer:
     def _fix_run(self, s: str) -> str:
         """Try stretches of two to four whole jieba tokens, longest first, that are not words."""
         cuts = [0]
-        for token in jieba.lcut(s, HMM=False):
+        for token in self.tokenizer.lcut(s, HMM=False):
             cuts.append(cuts[-1] + len(token))
         for span in (4, 3, 2):
             for a in range(len(cuts) - span):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from kb import store
+from kb import store, tokens
 from kb.bylines import assign as assign_bylines
 from kb.clean import paragraphs
 from kb.facts import extract
@@ -141,7 +141,19 @@ def _title(meta: dict, paras: list[str], file: str) -> str:
 
 
 def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
-    """All rows of the fact base, computed in memory (pure: no files touched)."""
+    """All rows of the fact base, computed in memory (pure: no files touched), cut with a tokenizer of this
+    build's own: two builds of the same articles give the same rows, whatever ran before in the process."""
+    from kb.places import word_cuts
+
+    word_cuts.cache_clear()
+    try:
+        with tokens.using(tokens.fresh()):
+            return _compile_rows(articles)
+    finally:
+        word_cuts.cache_clear()
+
+
+def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
     places = load_gazetteer()
     texts = {a.file: paragraphs(a.text) for a in articles}
     places.update(discover([p for ps in texts.values() for p in ps], places))
@@ -267,15 +279,14 @@ def _teach_jieba(places: dict, named: set[str]) -> None:
     """Make the engine's place names jieba words before names and terms are cut, as the engine does when it
     loads them (engine/query.py): a build then cuts the same whether or not an engine ran in its process
     before, and a village (张武村) is not taken for a person's name."""
-    import jieba
-
     from kb.places import word_cuts
 
+    tok = tokens.current()
     for place in places.values():
         if place.source != "national" or place.name in named:
             for alias in (place.name, *place.aliases):
                 if len(alias) >= 2:
-                    jieba.add_word(alias, freq=3000)
+                    tok.add_word(alias, freq=3000)
     word_cuts.cache_clear()
 
 
@@ -305,12 +316,14 @@ def _gazetteer_rows(places: dict, mentioned: dict[str, set[str]]) -> list[dict]:
 
 def _terms(sentence_rows: list[dict], places: dict) -> list[dict]:
     """Words of the articles with the number of sentences holding each (for typo repair and weights)."""
-    import jieba
-
     df: Counter[str] = Counter()
     for row in sentence_rows:
         df.update(
-            {w for w in jieba.lcut(row["text"]) if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)}
+            {
+                w
+                for w in tokens.current().lcut(row["text"])
+                if 2 <= len(w) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", w)
+            }
         )
     for p in places.values():
         for name in [p.name, *p.aliases]:

@@ -29,9 +29,9 @@ def names(sentence: str) -> list[tuple[int, int, str]]:
     (市委书记卢希望: the tagger reads 卢 + 希望 "hope")."""
     if not _TITLE_WORD.search(sentence):  # a name is only ever looked up after a title: tag nothing else
         return []
-    import jieba.posseg  # here, not at module level: serving processes never load the tagger
+    from kb import tokens  # the tagger: here, not at module level (serving processes never load it)
 
-    words = [(w, f) for w, f in jieba.posseg.cut(sentence)]
+    words = [(w, f) for w, f in tokens.tagger().cut(sentence)]
     out, pos = [], 0
     for i, (word, flag) in enumerate(words):
         if (

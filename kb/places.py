@@ -246,11 +246,11 @@ _NOT_PLACE_TAGS = {"a", "ad", "an", "b", "c", "d", "m", "p", "q", "r", "u", "v",
 
 
 def _looks_like_stem(stem_: str) -> bool:
-    import jieba.posseg
+    from kb import tokens
 
     if stem_ in _COMMON_STEMS or any(ch in _NOT_A_STEM for ch in stem_):
         return False
-    return jieba.posseg.dt.word_tag_tab.get(stem_) not in _NOT_PLACE_TAGS
+    return tokens.tagger().word_tag_tab.get(stem_) not in _NOT_PLACE_TAGS
 
 
 def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> dict[str, Place]:
@@ -259,7 +259,7 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
     A candidate is two characters and 县/市/区, not counted ("14个国定贫困县"), whose stem is not
     an everyday word (贫困, 重点 ...).
     """
-    import jieba
+    from kb import tokens
 
     counts: Counter[str] = Counter()
     for text in texts:
@@ -271,7 +271,7 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
                 cuts is None
             ):  # word boundaries: a place starts and ends at one (not 实现了市县, 永辉超市, 猪肉市场)
                 cuts, pos = {0}, 0
-                for word in jieba.lcut(text, HMM=False):
+                for word in tokens.current().lcut(text, HMM=False):
                     pos += len(word)
                     cuts.add(pos)
             if m.start() in cuts and m.end() in cuts:
@@ -392,22 +392,25 @@ _NOT_LOCAL_CHARS = set("全我该本各此这那每个等和与在的外内上�
 
 
 def _looks_like_local(name: str, stem_: str) -> bool:
-    import jieba
-    import jieba.posseg
+    from kb import tokens
 
-    if jieba.dt.FREQ.get(name) or any(ch in _NOT_LOCAL_CHARS for ch in stem_) or stem_ in _COMMON_STEMS:
+    if (
+        tokens.current().FREQ.get(name)
+        or any(ch in _NOT_LOCAL_CHARS for ch in stem_)
+        or stem_ in _COMMON_STEMS
+    ):
         return False
-    tag = jieba.posseg.dt.word_tag_tab.get(stem_)
+    tag = tokens.tagger().word_tag_tab.get(stem_)
     return tag not in _NOT_PLACE_TAGS
 
 
 @functools.lru_cache(maxsize=8192)  # a build looks at each paragraph and sentence several times
 def word_cuts(text: str) -> frozenset[int]:
     """Positions in `text` where jieba's dictionary segmentation puts a word boundary."""
-    import jieba
+    from kb import tokens
 
     cuts, pos = {0}, 0
-    for word in jieba.lcut(text, HMM=False):
+    for word in tokens.current().lcut(text, HMM=False):
         pos += len(word)
         cuts.add(pos)
     return frozenset(cuts)
