@@ -150,6 +150,8 @@ class Engine:
             unit_class=q.unit_class or last.unit_class,
             qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
+            extra={**last.extra, "new_words": bool(q.concepts)},
+            followup=True,
         )
         return merged
 
@@ -255,7 +257,8 @@ class Engine:
             "ask_items": float(q.qtype in ("list", "what", "where")),
             "ask_yesno": float(q.qtype == "yesno"),
             "ask_change": float(q.qtype == "fromto"),
-            "followup": float(q.followup),
+            "followup": float(q.followup and q.extra.get("new_words", True)),  # 一年能卖多少钱 after …
+            "followup_same": float(q.followup and not q.extra.get("new_words", True)),  # 2019年呢, 那沁阳呢
             "agree": sum(h.value == best.value for h in hits[:5]) / 5,
         }
 

@@ -123,7 +123,8 @@ SIGNALS = (
     "ask_items",  # items or a description (list, what, where),
     "ask_yesno",  # yes or no,
     "ask_change",  # a change (from-to)
-    "followup",  # a follow-up read with the last question's context
+    "followup",  # a follow-up with words of its own, read with the last question's context
+    "followup_same",  # a follow-up that only changes the place, year or title (那沁阳呢, 2019年呢)
     "agree",  # share of the five best candidates that state the same value
 )
 

@@ -264,8 +264,11 @@ def report(outcomes: list[tuple[dict, str, float | None]], reliability: list[tup
         }
 
     by_set: dict[str, list] = {}
+    by_kind: dict[str, list] = {}
     for row in outcomes:
         by_set.setdefault(row[0]["set"], []).append(row)
+        for tag in row[0].get("tags", []):
+            by_kind.setdefault(tag, []).append(row)
     bins = [[0, 0] for _ in range(10)]
     for p, ok in reliability:
         b = min(int(p * 10), 9)
@@ -283,6 +286,7 @@ def report(outcomes: list[tuple[dict, str, float | None]], reliability: list[tup
     return {
         "cv": tally(outcomes),
         "cv_by_set": {k: tally(v) for k, v in sorted(by_set.items())},
+        "cv_by_tag": {k: tally(v) for k, v in sorted(by_kind.items()) if len(v) >= 10},
         "reliability": table,
     }
 

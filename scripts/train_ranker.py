@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {name:12} {t['cases']:4}  accuracy {t['accuracy']:.3f} wrong {t['wrong']} missed {t['missed']}"
         )
+    print("  by kind of question:")
+    for name, t in report.get("cv_by_tag", {}).items():
+        print(
+            f"    {name:10} {t['cases']:4}  accuracy {t['accuracy']:.3f} wrong {t['wrong']} missed {t['missed']}"
+        )
     print(f"  threshold {model.threshold:.3f}; reliability (confidence: answers, share right):")
     for row in report["reliability"]:
         print(f"    {row['confidence']}: {row['answers']:4}  {row['right']}")
