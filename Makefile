@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lock kb lint bench eval clean
+.PHONY: run test install lock kb lint bench docker-check eval clean
 
 # Dependencies come from the lock files only (every package pinned with its hashes); the code runs from
 # this folder, it is not installed. `make lock` regenerates them after pyproject.toml changes.
@@ -50,6 +50,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# build and smoke-test the image with docker or podman; says "skipped" (exit 0) where neither works
+docker-check:
+	bash scripts/docker_check.sh
 
 # the question sets: the shared dev set (when ../shared is there) and the project's held-out sets
 EVAL_SETS := $(wildcard ../shared/eval/dev.jsonl) $(wildcard tests/data/heldout*.jsonl)
