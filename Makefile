@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lock kb lint bench eval eval-frozen train clean
+.PHONY: run test install lock kb lint bench docker-check eval eval-frozen train clean
 
 # Dependencies come from the lock files only (every package pinned with its hashes); the code runs from
 # this folder, it is not installed. `make lock` regenerates them after pyproject.toml changes.
@@ -50,6 +50,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+
+# build and smoke-test the image with docker or podman; says "skipped" (exit 0) where neither works
+docker-check:
+	bash scripts/docker_check.sh
 
 # the question sets, scored with the team's scorer: the training sets the ranker learns from (figures on them
 # are training figures), articles never tuned on (each added to the shipped ones in a separate fact base),

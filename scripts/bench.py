@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark of the programme bot (issue 4): start-up, latency, build, scaling, memory, baselines, load.
 
-  python scripts/bench.py                    full run (a few minutes on 2 cores); `make bench` runs this
+  python scripts/bench.py                    full run (about 8 minutes on 2 cores); `make bench` runs this
   python scripts/bench.py --quick            tiny run (synthetic sizes 5 and 20, 3 rounds), well under a minute
-  python scripts/bench.py --articles 1000 --rounds 10 --json bench.json
+  python scripts/bench.py --articles 5000 --rounds 10 --json bench.json
 
 Prints, with the targets next to the figures:
  1. cold start to first answer: `python scripts/ask.py` spawned, to its answer on stdout (median of 3);
  2. per-question latency p50/p99/mean over the dev questions x rounds (sessions kept), after start-up;
  3. fact base build time for the shipped articles, fresh process, temp dir (median of 3);
- 4. the same for synthetic corpora (scripts/synth_corpus.py) of 5 (shipped), 100 and N articles: build
-    time, file size, peak RSS of the build and of a serving process, latency and answer rate of the
-    questions rewritten to the synthetic place names; each size in its own processes;
+ 4. the same for synthetic corpora (scripts/synth_corpus.py) of 5 (shipped), 100, 500 and 2,000 articles
+    (--articles N: the sizes below N and N): build time, file size, peak RSS of the build and of a
+    serving process, latency and answer rate of the questions rewritten to the synthetic place names, and
+    BM25 over that corpus's sentences on the same questions (p50 and engine/BM25); each size in its own
+    processes;
  5. peak RSS of a serving process on the shipped fact base;
  6. baselines on the same questions: BM25 over the fact base's sentences (jieba tokens) and rapidfuzz
     extractOne, with the engine/baseline ratio of p50;
@@ -48,6 +50,7 @@ SHIPPED = ROOT / "kb" / "articles"
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 FALLBACK = ROOT / "tests" / "data" / "bench_questions.txt"
 TARGETS = {"p50_ms": 1.0, "p99_ms": 5.0, "build_s": 3.0, "serve_rss_mb": 200.0}
+SCALE_SIZES = (100, 500, 2000)  # synthetic corpora of a full run (and the size --articles asks for)
 ANSWER_RATE_TOLERANCE = 0.10  # synthetic answer rate may fall this much below the shipped one
 _STARTED = time.perf_counter()
 
@@ -219,7 +222,37 @@ def slowest(
     return out
 
 
-WORKERS = {"build": worker_build, "serve": worker_serve}
+def worker_bm25(spec: dict) -> dict:
+    """BM25 over the fact base's sentences (the baseline of section 6), timed on the same questions as the
+    engine; its own process, so that its index does not count in the engine's memory."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{spec['db']}?mode=ro", uri=True)
+    try:
+        sentences = [r[0] for r in conn.execute("select text from sentences order by id")]
+    finally:
+        conn.close()
+    started = time.perf_counter()
+    bm25 = BM25(sentences)
+    index_s = time.perf_counter() - started
+    questions = [c["q"] for cases in spec["rounds"] for c in cases]
+    bm25.best(questions[0])
+    durations = []
+    clock = time.perf_counter
+    for q in questions:
+        t0 = clock()
+        bm25.best(q)
+        durations.append(clock() - t0)
+    return {
+        "ok": True,
+        "sentences": len(sentences),
+        "index_s": round(index_s, 4),
+        "latency": summary_ms(durations),
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+WORKERS = {"build": worker_build, "serve": worker_serve, "bm25": worker_bm25}
 
 
 def run_worker(kind: str, spec: dict, workdir: Path, timeout: float) -> dict:
@@ -421,18 +454,13 @@ def synthetic_size(
     questions = synth_corpus.synthetic_questions(cases, articles, rounds, seed, places)
     worlds = [r[0]["world"] for r in questions]
     progress(f"synthetic corpus of {n} articles: serving {len(cases)} x {rounds} rewritten questions")
+    serve_rounds = [[{k: c[k] for k in ("id", "q", "session") if k in c} for c in r] for r in questions]
     served = run_worker(
-        "serve",
-        {
-            "db": str(db),
-            "warmup": questions[0][0]["q"],
-            "rounds": [[{k: c[k] for k in ("id", "q", "session") if k in c} for c in r] for r in questions],
-        },
-        workdir,
-        timeout,
+        "serve", {"db": str(db), "warmup": questions[0][0]["q"], "rounds": serve_rounds}, workdir, timeout
     )
     row["serve"] = served
     if served.get("ok"):
+        row["bm25"] = bm25_row(db, served, serve_rounds, workdir, timeout, n)
         row["agreement"] = agreement(served["answers"], shipped_answers, worlds, articles)
         lost = []
         for r, answers in enumerate(served["answers"]):
@@ -447,13 +475,29 @@ def synthetic_size(
     return row
 
 
+def bm25_row(db: Path, served: dict, rounds: list[list[dict]], workdir: Path, timeout: float, n: int) -> dict:
+    """BM25 on one size's fact base and questions, with the engine/BM25 ratio of p50."""
+    progress(f"{n} articles: BM25 over the same sentences and questions")
+    out = run_worker("bm25", {"db": str(db), "rounds": rounds}, workdir, timeout)
+    if out.get("ok") and out["latency"]["p50_ms"] > 0:
+        out["ratio_engine_bm25_p50"] = round(served["latency"]["p50_ms"] / out["latency"]["p50_ms"], 3)
+    return out
+
+
+def scale_sizes(n_max: int, quick: bool) -> list[int]:
+    """5 (shipped) and the synthetic sizes: 100, 500, 2,000 below n_max, and n_max (20 with --quick)."""
+    if quick:
+        return sorted({5, n_max})
+    return sorted({5, n_max} | {n for n in SCALE_SIZES if n < n_max})
+
+
 # ---- the whole run --------------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> dict:
     cases, source = load_cases(args.questions)
     quick = args.quick
     rounds = args.rounds or (3 if quick else 20)
-    n_max = args.articles or (20 if quick else 500)
-    sizes = sorted({5, min(100, n_max), n_max})
+    n_max = args.articles or (20 if quick else SCALE_SIZES[-1])
+    sizes = scale_sizes(n_max, quick)
     repeats = 3
     timeout = args.timeout
     workdir = Path(args.workdir)
@@ -539,6 +583,9 @@ def run(args: argparse.Namespace) -> dict:
                         "rss_mb": max(b["rss_mb"] for b in builds),
                     },
                     "serve": served,
+                    "bm25": bm25_row(shipped_db, served, rounds_cases, workdir, timeout, 5)
+                    if served.get("ok")
+                    else {},
                 }
             )
         else:
@@ -642,7 +689,8 @@ def report(res: dict) -> str:
         "4. Scaling with synthetic corpora (shipped articles rewritten: generated place names, scaled figures)"
     )
     lines.append(
-        "   articles  build s  file MB  build RSS MB  serve RSS MB  start s  p50 ms  p99 ms  answered  agree"
+        "       articles  build s  file MB  build RSS  serve RSS  start s  p50 ms  p99 ms  answered  agree"
+        "  BM25 p50  engine/BM25"
     )
     shipped_rate = lat["answer_rate"]
     notes = []
@@ -650,16 +698,19 @@ def report(res: dict) -> str:
         bl, sv = row["build"], row.get("serve") or {}
         label = f"{row['articles']}{'' if row['synthetic'] else ' (shipped)'}"
         if not bl.get("ok"):
-            lines.append(f"   {label:>8}  build failed: {bl.get('error', '')[:200]}")
+            lines.append(f"   {label:>12}  build failed: {bl.get('error', '')[:200]}")
             continue
         if not sv.get("ok"):
-            lines.append(f"   {label:>8}  {bl['build_s']:7.2f}  serving failed: {sv.get('error', '')[:200]}")
+            lines.append(f"   {label:>12}  {bl['build_s']:7.2f}  serving failed: {sv.get('error', '')[:200]}")
             continue
         agree = f"{row['agreement']:.0%}" if "agreement" in row else "-"
+        bm = row.get("bm25") or {}
+        bm_p50 = f"{bm['latency']['p50_ms']:.3f}" if bm.get("ok") else "-"
+        ratio = f"{bm['ratio_engine_bm25_p50']:.1f}x" if "ratio_engine_bm25_p50" in bm else "-"
         lines.append(
-            f"   {label:>12}  {bl['build_s']:7.2f}  {bl['db_bytes'] / 1e6:7.2f}  {bl['rss_mb']:12.0f}  "
-            f"{sv['rss_mb']:12.0f}  {sv['load_s']:7.2f}  {sv['latency']['p50_ms']:6.2f}  "
-            f"{sv['latency']['p99_ms']:6.2f}  {sv['answer_rate']:8.1%}  {agree:>5}"
+            f"   {label:>12}  {bl['build_s']:7.2f}  {bl['db_bytes'] / 1e6:7.2f}  {bl['rss_mb']:6.0f} MB  "
+            f"{sv['rss_mb']:6.0f} MB  {sv['load_s']:7.2f}  {sv['latency']['p50_ms']:6.2f}  "
+            f"{sv['latency']['p99_ms']:6.2f}  {sv['answer_rate']:8.1%}  {agree:>5}  {bm_p50:>8}  {ratio:>11}"
         )
         if row["synthetic"]:
             if row.get("original_names_left"):
@@ -689,7 +740,8 @@ def report(res: dict) -> str:
                 )
     lines.append(
         "   (start s: engine import + load + jieba in the serving process; agree: same answer as on the shipped "
-        "articles, figures scaled and names replaced)"
+        "articles, figures scaled and names replaced; BM25 p50 ms: section 6's baseline over that corpus's "
+        "sentences, same questions, its own process)"
     )
     lines += notes
     for row in res["sizes"]:
@@ -759,7 +811,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick", action="store_true", help="tiny run: synthetic sizes 5 and 20, 3 rounds, small load test"
     )
-    ap.add_argument("--articles", type=int, help="largest synthetic corpus (default 500; 20 with --quick)")
+    ap.add_argument(
+        "--articles",
+        type=int,
+        help="largest synthetic corpus (default 2000, after 100 and 500; 20 with --quick); up to 5000 and more",
+    )
     ap.add_argument("--rounds", type=int, help="rounds over the questions (default 20; 3 with --quick)")
     ap.add_argument("--json", help="also write the figures as JSON to this file")
     ap.add_argument(

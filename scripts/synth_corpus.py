@@ -6,9 +6,9 @@
 Article i is shipped article i mod 5 with every place name of the gazetteer it mentions (full names,
 aliases and short forms, also when a PDF line break or space splits them: 汝/阳县) replaced by a
 generated name (two characters from a fixed list + the same suffix, 汝阳县 -> 璟葳县, seeded, never a real
-name or a jieba word, unique across the corpus, pinyin included; once two-character names run out, at
-about 1,200 articles, three characters, 汝阳县 -> 璟葳桐县, none containing a two-character one, enough for
-5,000 articles and more) and every figure with a unit
+name or a jieba word, unique across the corpus, pinyin included; past ~1,200 articles also from
+MORE_NAME_CHARS, past ~4,000 of three characters, 汝阳县 -> 璟葳桐县, none containing a two-character
+one: 5,000 articles and more) and every figure with a unit
 (2207 户, 1900余万元, 0.24%, 1320平方公里 ...) scaled by a random factor. The factor depends on the
 article and the figure as written, so one figure quoted twice stays one figure, and a shipped answer
 can be rewritten into the answer expected from a synthetic article (see Rewriter.text).
@@ -43,6 +43,13 @@ NAME_CHARS = (
     "溪涧泉潭湖浦鹤鹭鸿雁燕莺鹊凤麟鹿骏琴笙箫磬禾稷黍粟麦稻棉麻桑茶梅杏桃李梨枣栗柿晖曦晗昕昊旻晏暄嘉"
     "祥瑞福禄庆吉敦淳朴弘毅恒谦璋琮瑾瑜珂琳琪瑛瑶璐珑玮璟珩琛岫崃嵋峄蔚蓉萱蕙茗菁芸茉苒芮莘葳蘅澄澈沐"
     "沛洵涓淇湄滢漪潆濯炜烨煜熠灿焕昭晟暻曜珈玥"
+)
+# More name characters, each of a syllable NAME_CHARS lacks: used once the names of NAME_CHARS run out
+# (about 11,000 names, ~1,200 articles), so that corpora of up to ~4,000 articles still have names of two
+# characters with a pinyin of their own. Names from given names and nature, no common word's characters.
+MORE_NAME_CHARS = (
+    "勇彬杰彪震壮邦绍磊哲超朗朋栋伦旭泽泰雄腾楠巧娜萍娥芬芳菊媛琼秋莎黛姣婉娴婵蓓梦冰飘柔霭凝菲妮烁"
+    "雯忠宗曼蝶鼓琵琶鼎磐琨珏珀铎燧炅昶旷昂淼湛沧漾穑藕枸柑楷桉杜蛙鳌雕孔骆驼"
 )
 # Figures: a number, then (maybe after PDF spaces or a line break) 余/多, a magnitude and a unit.
 UNITS = (
@@ -171,11 +178,11 @@ def _national_names() -> frozenset[str]:
 
 class NameMaker:
     """Generated place names: two characters from NAME_CHARS; never a real name, a jieba word or a
-    name (or pinyin) already handed out. About 11,000 two-character names (one per toneless pinyin)
-    exist; when GIVE_UP draws in a row find none, names have three characters from then on, none of
-    which contains a two-character name handed out (so 璟葳 never matches inside 璟葳桐县). The names
-    before that switch are the same as with two characters only: corpora of up to ~1,200 articles
-    do not change."""
+    name (or pinyin) already handed out. About 11,000 such names (one per toneless pinyin) exist; when
+    GIVE_UP draws in a row find none, the next phase starts: two characters from NAME_CHARS and
+    MORE_NAME_CHARS (about 30,000 more), then three characters, none of them containing a two-character
+    name handed out (so 璟葳 never matches inside 璟葳桐县). Each phase draws as before until it gives up,
+    so corpora that the first phase can name (up to ~1,200 articles) are the same as they always were."""
 
     GIVE_UP = 300
 
@@ -191,18 +198,24 @@ class NameMaker:
         self.text = _SPACE.sub("", text)  # the shipped articles: a new name must not already be in them
         banned = set("".join(real))
         self.chars = [c for c in dict.fromkeys(NAME_CHARS) if c not in banned]
+        more = self.chars + [
+            c for c in dict.fromkeys(MORE_NAME_CHARS) if c not in banned and c not in self.chars
+        ]
+        # (characters, length, draws before the next phase)
+        self.phases = [(self.chars, 2, self.GIVE_UP), (more, 2, self.GIVE_UP), (more, 3, 100_000)]
+        self.phase = 0
         self.used: set[str] = set()
         self.used_sound: set[str] = set()
-        self.length = 2  # characters per name; 3 once the two-character names run out
 
     def stem(self) -> str:
-        for _ in range(2):
-            for _ in range(self.GIVE_UP if self.length == 2 else 100_000):
-                s = "".join(self.rng.sample(self.chars, self.length))
+        while self.phase < len(self.phases):
+            chars, length, draws = self.phases[self.phase]
+            for _ in range(draws):
+                s = "".join(self.rng.sample(chars, length))
                 if self._fits(s):
                     return s
-            self.length += 1
-        raise RuntimeError("ran out of generated place names; extend NAME_CHARS")
+            self.phase += 1
+        raise RuntimeError("ran out of generated place names; extend MORE_NAME_CHARS")
 
     def _fits(self, s: str) -> bool:
         """Hand out `s` if it is new (name and pinyin), no real name, no jieba word, not in the shipped
