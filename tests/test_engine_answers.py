@@ -128,10 +128,6 @@ def test_smalltalk(engine):
     assert engine.ask("help").lang == "en"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regressed by the learned ranker (issue 8, first cut): it abstains or ranks another figure first",
-)
 def test_hotlines_and_opening_hours(engine):
     hotline = engine.ask("储备肉投放的监督投诉电话是多少")
     assert hotline.found and hotline.value == "63300059"
@@ -170,10 +166,6 @@ def test_names_split_by_the_tagger_and_titles_by_place(engine):
     assert engine.ask("那沁阳呢", session="t1").value == "卢希望"  # 县委书记 of a 市 is its 市委书记
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regressed by the learned ranker (issue 8, first cut): it abstains or ranks another figure first",
-)
 def test_which_place_questions_name_a_place(engine):
     moved = engine.ask("王泉村整村搬到了哪个村")
     assert moved.found and moved.value == "段柳村"  # not 王泉村, which the question names
