@@ -37,7 +37,7 @@ def _standalone_questions(engine: Engine, n: int) -> list[str]:
     """Questions whose answer does not depend on what was asked before (a restart forgets context)."""
     rows = [
         json.loads(line)
-        for line in (ROOT / "tests/data/heldout.jsonl").read_text("utf-8").splitlines()
+        for line in (ROOT / "training/heldout1.jsonl").read_text("utf-8").splitlines()
         if line
     ]
     out = []
