@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import admin, handlers
 from bot.config import Settings
 from bot.delivery import ChatOrderedProcessor, InboxQueue, replay_pending
 from bot.store import BotStore
@@ -28,14 +28,26 @@ from engine.questionlog import QuestionLog
 log = logging.getLogger(__name__)
 
 
+PRUNE_SECONDS = 3600.0
+
+
 async def _watch_fact_base(app: Application) -> None:
-    """Pick up a fact base rebuilt by scripts/build_kb.py, without a restart."""
+    """Pick up a fact base rebuilt by scripts/build_kb.py, without a restart; once an hour, forget
+    old records in the bot's state file."""
     engine: Engine = app.bot_data["engine"]
+    store: BotStore = app.bot_data["store"]
     seconds = app.bot_data["settings"].reload_seconds
+    pruned = asyncio.get_running_loop().time()
     while True:
         await asyncio.sleep(seconds)
-        if await asyncio.to_thread(engine.reload):
+        if await asyncio.to_thread(admin.reload_quietly, engine):
             log.info("fact base reloaded from %s", engine.db_path)
+        if asyncio.get_running_loop().time() - pruned > PRUNE_SECONDS:
+            pruned = asyncio.get_running_loop().time()
+            try:
+                await store.run(store.prune)
+            except Exception:  # noqa: BLE001 - a locked or full disk: try again in an hour
+                log.exception("could not prune %s", store.path)
 
 
 async def startup(app: Application) -> None:
