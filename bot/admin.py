@@ -1,7 +1,7 @@
 """The admin's rebuild from inside the bot: run scripts/build_kb.py (the very command admins run)
 in a child process, so a crash or the build's memory never touches the serving bot and the event
 loop never waits for it, then load it on a worker thread. The child runs at a lower CPU priority
-(nice 10), so on a small machine the build yields to the answering."""
+(nice 19), so on a small machine the build yields to the answering."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from engine import Engine
 
 BUILD_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "build_kb.py"
 BUILD_TIMEOUT = 600.0  # seconds
-NICE = ["nice", "-n", "10"] if shutil.which("nice") else []
+NICE = ["nice", "-n", "19"] if shutil.which("nice") else []
 _gc_lock = threading.Lock()
 _gc_paused = 0
 _saved: dict[str, object] = {}
