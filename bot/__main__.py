@@ -32,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from engine import Engine
 
+    if settings.token:
+        from bot.app import freeze_libraries
+
+        freeze_libraries()
     engine = Engine()
     if not settings.token:
         from bot.console import chat

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from telegram import Update
@@ -18,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import articles_admin, handlers, review
+from bot import admin, articles_admin, handlers, review
 from bot.config import Settings
 from bot.delivery import ChatOrderedProcessor, InboxQueue, replay_pending
 from bot.store import BotStore
@@ -28,14 +29,39 @@ from engine.questionlog import QuestionLog
 log = logging.getLogger(__name__)
 
 
+PRUNE_SECONDS = 3600.0
+
+
+def freeze_libraries() -> None:
+    """Load the libraries' big tables (jieba's dictionary, pypinyin, OpenCC, telegram) and move every
+    object alive now out of the garbage collector's sight (gc.freeze): they live as long as the
+    process, and a full collection no longer walks them (about 130 ms -> 3 ms with the shipped
+    articles, 45 ms at 100), a pause every chat would feel. Call before the Engine is made: the fact
+    base must stay collectable, since a reload replaces it."""
+    import jieba
+
+    jieba.initialize()
+    gc.collect()
+    gc.freeze()
+
+
 async def _watch_fact_base(app: Application) -> None:
-    """Pick up a fact base rebuilt by scripts/build_kb.py, without a restart."""
+    """Pick up a fact base rebuilt by scripts/build_kb.py, without a restart; once an hour, forget
+    old records in the bot's state file."""
     engine: Engine = app.bot_data["engine"]
+    store: BotStore = app.bot_data["store"]
     seconds = app.bot_data["settings"].reload_seconds
+    pruned = asyncio.get_running_loop().time()
     while True:
         await asyncio.sleep(seconds)
-        if await asyncio.to_thread(engine.reload):
+        if await asyncio.to_thread(admin.reload_quietly, engine):
             log.info("fact base reloaded from %s", engine.db_path)
+        if asyncio.get_running_loop().time() - pruned > PRUNE_SECONDS:
+            pruned = asyncio.get_running_loop().time()
+            try:
+                await store.run(store.prune)
+            except Exception:  # noqa: BLE001 - a locked or full disk: try again in an hour
+                log.exception("could not prune %s", store.path)
 
 
 async def startup(app: Application) -> None:

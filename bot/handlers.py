@@ -114,12 +114,12 @@ def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 def language(text: str | None, update: Update | None = None) -> str:
-    """The user's language: the script of what they wrote, else their Telegram app's language."""
+    """The user's language: the script most of what they wrote is in (an English question may name a
+    place in characters), else their Telegram app's language."""
     text = text or ""
-    if _CJK.search(text):
-        return "zh"
-    if _LATIN.search(text):
-        return "en"
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    if cjk or latin:
+        return "en" if latin > 2 * cjk else "zh"
     code = (update.effective_user.language_code or "") if update and update.effective_user else ""
     return "en" if code.startswith("en") else "zh"
 
@@ -150,7 +150,7 @@ def bot_side(ans: Answer, question: str, engine: Engine, lang: str) -> Answer:
 
 
 def reply_messages(ans: Answer) -> list[str]:
-    """The HTML messages of an answer as sent (see bot_side)."""
+    """The HTML messages the bot sends for an answer (already through bot_side)."""
     return answer_messages(ans)
 
 

@@ -112,8 +112,16 @@ class BotStore:
     # ---- inbox -------------------------------------------------------------------------------
     def receive(self, update_id: int, payload: dict) -> bool:
         """Record an update as received; False when it was recorded before (a second delivery)."""
-        row = (update_id, time.time(), json.dumps(payload, ensure_ascii=False))
-        return bool(self._write([("insert or ignore into inbox values (?, ?, ?, 0)", row)]))
+        row = (update_id, time.time(), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+        if self._write([("insert or ignore into inbox values (?, ?, ?, 0)", row)]):
+            return True
+        # the same id again: a second delivery, unless Telegram has started its ids afresh (it may after
+        # a week without updates) and this is another update, which replaces the old record
+        (old,) = self._read("select payload from inbox where update_id = ?", (update_id,))[0]
+        if old == row[2]:
+            return False
+        self._write([("insert or replace into inbox values (?, ?, ?, 0)", row)])
+        return True
 
     def state(self, update_id: int) -> int | None:
         """RECEIVED, LOGGED or DONE; None for an update that never went through the inbox."""

@@ -3,6 +3,8 @@
 
   python scripts/bench_load.py                           500 messages from 100 chats, both runs
   python scripts/bench_load.py --messages 40 --chats 8 --json out.json
+  python scripts/bench_load.py --mode reload             steady load, without and with a /reload
+  python scripts/bench_load.py --mode reload --articles 100   the same on a 100-article synthetic corpus
 
 The real bot (bot.app.build_app, long polling) answers M messages pushed at once from C private chats,
 once without a rate limiter (raw capacity) and once with AIORateLimiter (Telegram's limits: about 30
@@ -12,6 +14,13 @@ mostly time spent queueing), and the latency of single messages sent one at a ti
 alone answers the same questions first, to show whether it is the bottleneck. The fake server runs
 in this process (threads), so it competes with the bot for the CPU and the GIL: the raw figures are
 a lower bound. Everything is bounded in count and time and stops by itself.
+
+--mode reload: a steady load instead of a burst (--rate messages per second from --chats chats for
+--seconds), run twice on the same bot: once as it is, once with an admin's /reload (the real
+rebuild: scripts/build_kb.py in a child process, then the load of the new fact base) pushed when a
+third of the messages have gone out, the load going on until 2 s after the new fact base serves
+(that run first; the run without a reload then lasts as long). Figures: latency p50/p99/max of each
+run, the ratio of the two p99s (the target: at most 1.5) and how long the rebuild took meanwhile.
 """
 
 from __future__ import annotations
@@ -56,6 +65,11 @@ class TimedBotApi(FakeBotApi):
             with self._replies_lock:
                 self.replies.append((arrived, int(params["chat_id"])))
         return result
+
+    def forget(self) -> None:
+        """Drop the replies noted so far (the warm-up)."""
+        with self._replies_lock:
+            self.replies.clear()
 
     def reply_count(self, chats: set[int]) -> int:
         with self._replies_lock:
@@ -122,6 +136,7 @@ async def bot_run(
             token="123:TEST",
             base_url=api.base_url,
             question_log=str(workdir / f"questions-{label}.db"),
+            state_db=str(workdir / f"bot-{label}.db"),
             reload_seconds=3600,
         )
         app = build_app(settings, engine, rate_limit=rate_limit)
@@ -182,6 +197,247 @@ async def _measure(
         out["idle_p50_ms"] = round(percentile(idle_ms, 50), 1)
         out["idle_messages"] = len(idle_ms)
     return out
+
+
+MAX_STEADY_MESSAGES = 20_000
+
+
+def _reloaded(api: TimedBotApi, admin: int, rate: float, k: int) -> bool:
+    """The /reload has been answered at least 2 s (of messages at `rate`) ago."""
+    if not api.replies_for({admin}):
+        return False
+    _reloaded_at.setdefault(id(api), k)
+    return k - _reloaded_at[id(api)] >= 2 * rate
+
+
+_reloaded_at: dict[int, int] = {}
+
+
+async def _loop_lag(out: list[tuple[float, float]], every: float = 0.01) -> None:
+    """How late the event loop wakes a task that sleeps `every` seconds: (when, ms late) per wake."""
+    while True:
+        due = time.perf_counter() + every
+        await asyncio.sleep(every)
+        now = time.perf_counter()
+        out.append((now, (now - due) * 1000))
+
+
+async def steady_run(
+    engine,
+    questions: list[str],
+    *,
+    rate: float,
+    seconds: float,
+    chats: int,
+    reload: bool,
+    workdir: Path,
+    label: str,
+) -> dict:
+    """A steady load (`rate` messages/s from `chats` chats for `seconds`), with or without an admin's
+    /reload after a third of it; latency of each reply from its push (per chat, in order)."""
+    from bot.app import build_app
+    from bot.config import Settings
+
+    admin = 7
+    with TimedBotApi() as api:
+        settings = Settings(
+            token="123:TEST",
+            base_url=api.base_url,
+            admin_ids=frozenset({admin}),
+            question_log=str(workdir / f"questions-{label}.db"),
+            state_db=str(workdir / f"bot-{label}.db"),  # each run a fresh inbox (the fake's ids restart)
+            reload_seconds=3600,
+        )
+        app = build_app(settings, engine, rate_limit=False)
+        async with app:
+            await app.start()
+            await app.updater.start_polling(poll_interval=0.0, timeout=1)
+            try:
+                # warm up, unmeasured: every chat once (its first message sets things up), then a
+                # second of the load itself, so that both runs measure a bot already serving
+                warm = [(1, questions[k % len(questions)]) for k in range(10)]
+                warm += [(5000 + c, questions[c % len(questions)]) for c in range(chats)]
+                for chat, question in warm:
+                    api.message(chat, question)
+                await _wait(api, {c for c, _ in warm}, len(warm), time.perf_counter() + 60)
+                for k in range(int(rate)):
+                    await asyncio.sleep(1 / rate)
+                    api.message(5000 + k % chats, questions[k % len(questions)])
+                await _wait(api, {c for c, _ in warm}, len(warm) + int(rate), time.perf_counter() + 60)
+                api.forget()
+                lags: list[tuple[float, float]] = []
+                lag_task = asyncio.create_task(_loop_lag(lags))
+                planned = int(rate * seconds)
+                chat_ids: set[int] = set()
+                pushes: dict[int, list[float]] = {}
+                reload_at = planned // 3 if reload else -1
+                reload_pushed = None
+                started = time.perf_counter()
+                k = 0
+                # the load goes on until the planned count is out and, with a reload, until 2 s after the
+                # new fact base serves (so the in-process load of the new base is measured too)
+                while k < planned or (
+                    reload and k < MAX_STEADY_MESSAGES and not _reloaded(api, admin, rate, k)
+                ):
+                    chat, question = 5000 + k % chats, questions[(k * 7 + k // chats) % len(questions)]
+                    delay = started + k / rate - time.perf_counter()
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                    if k == reload_at:
+                        reload_pushed = time.perf_counter()
+                        api.message(admin, "/reload", user_id=admin)
+                    chat_ids.add(chat)
+                    pushes.setdefault(chat, []).append(time.perf_counter())
+                    api.message(chat, question)
+                    k += 1
+                total = k
+                lag_task.cancel()
+                complete = await _wait(api, chat_ids, total, time.perf_counter() + 60)
+                reload_s = None
+                if reload_pushed is not None and await _wait(api, {admin}, 1, time.perf_counter() + 120):
+                    reload_s = api.replies_for({admin})[0][0] - reload_pushed
+                    text = next(p["text"] for p in api.sent() if int(p["chat_id"]) == admin)
+                    if "Fact base built" not in text:
+                        raise RuntimeError(f"/reload failed: {text}")
+            finally:
+                await app.updater.stop()
+                await app.stop()
+        app.bot_data["store"].close()
+    latencies, during, series = [], [], []
+    seen: dict[int, int] = {}
+    for arrived, chat in api.replies_for(chat_ids):
+        n = seen.get(chat, 0)
+        seen[chat] = n + 1
+        if n < len(pushes.get(chat, ())):
+            pushed = pushes[chat][n]
+            latencies.append((arrived - pushed) * 1000)
+            series.append((round(pushed - started, 3), round(latencies[-1], 1)))
+            if (
+                reload_pushed is not None
+                and reload_s is not None
+                and reload_pushed <= pushed <= reload_pushed + reload_s + 1
+            ):
+                during.append(latencies[-1])
+    out = {
+        "messages": total,
+        "seconds": round(total / rate, 1),
+        "replied": len(latencies),
+        "complete": complete,
+        "rate": rate,
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies), 1),
+    }
+    if lags:
+        out["loop_lag_p99_ms"] = round(percentile([ms for _, ms in lags], 99), 1)
+        out["loop_lag_max_ms"] = round(max(ms for _, ms in lags), 1)
+        out["loop_lag_series"] = [(round(t - started, 2), round(ms, 1)) for t, ms in lags if ms > 20]
+    out["series"] = sorted(series)  # (seconds from the start, latency ms) per message, for plots
+    if reload:
+        out["reload_pushed_s"] = round(reload_pushed - started, 3) if reload_pushed is not None else None
+        out["reload_s"] = round(reload_s, 2) if reload_s is not None else None
+        out["during_reload"] = len(during)
+        if during:
+            out["during_reload_p99_ms"] = round(percentile(during, 99), 1)
+    shown = {k: v for k, v in out.items() if not k.endswith("series")}
+    print(f"[load] {label}: {shown}", file=sys.stderr)
+    return out
+
+
+def run_reload(
+    db: str | Path | None = None,
+    *,
+    rate: float = 20.0,
+    seconds: float = 15.0,
+    chats: int = 50,
+    articles: int = 0,
+    questions_file: str | Path | None = None,
+) -> dict:
+    """The reload test: the same steady load without and with a /reload (see the module docstring)."""
+    import shutil
+
+    from engine import Engine
+    from engine.core import build
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    questions = read_questions(questions_file)
+    with tempfile.TemporaryDirectory(prefix="bench-reload-") as tmp:
+        workdir = Path(tmp)
+        folder = workdir / "articles"
+        if articles:
+            from scripts.synth_corpus import write_corpus
+
+            write_corpus(folder, articles)
+        else:
+            shutil.copytree(ROOT / "kb" / "articles", folder)
+        served = workdir / "facts.db"
+        if db is not None and not articles:
+            shutil.copy(db, served)
+        else:
+            report = build(folder, served)
+            if not report.ok:
+                raise RuntimeError(report.summary())
+        from bot.app import freeze_libraries
+
+        freeze_libraries()  # as python -m bot does before it loads the fact base
+        engine = Engine(served, articles_dir=folder)
+        result: dict = {"rate": rate, "seconds": seconds, "chats": chats, "articles": articles or 5}
+        asyncio.run(  # a short run first, unmeasured: the first run in a process is slower
+            steady_run(
+                engine,
+                questions,
+                rate=rate,
+                seconds=5,
+                chats=chats,
+                reload=False,
+                workdir=workdir,
+                label="warm-up",
+            )
+        )
+        result["with_reload"] = asyncio.run(
+            steady_run(
+                engine,
+                questions,
+                rate=rate,
+                seconds=seconds,
+                chats=chats,
+                reload=True,
+                workdir=workdir,
+                label="reload",
+            )
+        )
+        result["steady"] = asyncio.run(  # as long as the reload run went on, for a like-for-like p99
+            steady_run(
+                engine,
+                questions,
+                rate=rate,
+                seconds=result["with_reload"]["seconds"],
+                chats=chats,
+                reload=False,
+                workdir=workdir,
+                label="steady",
+            )
+        )
+    base, loaded = result["steady"]["p99_ms"], result["with_reload"]["p99_ms"]
+    result["p99_ratio"] = round(loaded / base, 2) if base else None
+    result["rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def describe_reload(result: dict) -> str:
+    a, b = result["steady"], result["with_reload"]
+    lines = [
+        f"Reload under load: {result['rate']:.0f} messages/s from {result['chats']} chats, "
+        f"{result['articles']} articles, fake Bot API on 127.0.0.1, no rate limiter",
+        f"  without /reload ({a['seconds']:.0f} s): p50 {a['p50_ms']:.1f} ms, p99 {a['p99_ms']:.1f} ms, max {a['max_ms']:.1f} ms "
+        f"({a['replied']}/{a['messages']} replies)",
+        f"  with /reload after a third, until 2 s after it ({b['seconds']:.0f} s): p50 {b['p50_ms']:.1f} ms, p99 {b['p99_ms']:.1f} ms, max {b['max_ms']:.1f} ms "
+        f"({b['replied']}/{b['messages']} replies); the rebuild took {b.get('reload_s') or 0:.2f} s, "
+        f"{b.get('during_reload', 0)} messages were pushed meanwhile or within 1 s after"
+        + (f" (their p99 {b['during_reload_p99_ms']:.1f} ms)" if b.get("during_reload_p99_ms") else ""),
+        f"  p99 with / without: {result['p99_ratio']}x (target at most 1.5x)",
+    ]
+    return "\n".join(lines)
 
 
 def run(
@@ -276,7 +532,15 @@ def main(argv: list[str] | None = None) -> int:
         help="questions file (default ../shared/eval/dev.jsonl or tests/data/bench_questions.txt)",
     )
     ap.add_argument(
-        "--mode", choices=("both", "raw", "rate_limited"), default="both", help="which runs (default both)"
+        "--mode",
+        choices=("both", "raw", "rate_limited", "reload"),
+        default="both",
+        help="which runs (default both; reload: steady load without and with a /reload)",
+    )
+    ap.add_argument("--rate", type=float, default=20.0, help="reload mode: messages per second (default 20)")
+    ap.add_argument("--seconds", type=float, default=15.0, help="reload mode: seconds of load (default 15)")
+    ap.add_argument(
+        "--articles", type=int, default=0, help="reload mode: a synthetic corpus of this many articles"
     )
     ap.add_argument(
         "--timeout", type=float, help="seconds each run may take (default from the message count)"
@@ -285,6 +549,20 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.messages < 1 or args.chats < 1 or args.messages > 100_000:
         ap.error("--messages must be 1..100000 and --chats at least 1")
+    if args.mode == "reload":
+        chats = args.chats if args.chats != 100 else 50
+        result = run_reload(
+            args.db,
+            rate=args.rate,
+            seconds=args.seconds,
+            chats=chats,
+            articles=args.articles,
+            questions_file=args.questions,
+        )
+        print(describe_reload(result))
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        return 0
     modes = ("raw", "rate_limited") if args.mode == "both" else (args.mode,)
     result = run(
         args.db, min(args.messages, 100_000), args.chats, args.idle, args.questions, modes, args.timeout

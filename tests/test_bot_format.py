@@ -52,7 +52,7 @@ def test_only_an_answer_is_bold():
     assert not answer_html(Answer(False, "抱歉，文章里没有找到答案。", "unknown")).startswith("<b>")
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(first=texty, rest=texty)
 def test_a_long_answer_is_split_into_messages_losing_nothing(first, rest):
     text = first.replace("\n", " ") + "\n" + rest
