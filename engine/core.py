@@ -22,6 +22,7 @@ from engine.question import Query, compare_sides, figures_asked, follow_up_conce
 from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
+from kb import tokens
 from kb.build import build_kb
 from kb.report import BuildReport
 from kb.roles import negated
@@ -124,7 +125,10 @@ class Engine:
         t = self.intents.replies[q.lang]
         if q.smalltalk:
             return Answer(False, t[q.smalltalk], q.smalltalk, lang=q.lang, confidence=1.0)
-        gazetteer_answer = answer_hierarchy(text, state.index, q.lang)  # 沁县属于哪个省; 奉节县: no articles
+        with tokens.using(state.parser.tokenizer):  # word boundaries as this fact base's parser cuts them
+            gazetteer_answer = answer_hierarchy(
+                text, state.index, q.lang
+            )  # 沁县属于哪个省; 奉节县: no articles
         if gazetteer_answer is not None:
             return gazetteer_answer
         q = self._with_context(q, session)

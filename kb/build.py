@@ -143,14 +143,14 @@ def _title(meta: dict, paras: list[str], file: str) -> str:
 def compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
     """All rows of the fact base, computed in memory (pure: no files touched), cut with a tokenizer of this
     build's own: two builds of the same articles give the same rows, whatever ran before in the process."""
-    from kb.places import word_cuts
+    from kb.places import forget_cuts
 
-    word_cuts.cache_clear()
+    forget_cuts()
     try:
         with tokens.using(tokens.fresh()):
             return _compile_rows(articles)
     finally:
-        word_cuts.cache_clear()
+        forget_cuts()
 
 
 def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
@@ -279,7 +279,7 @@ def _teach_jieba(places: dict, named: set[str]) -> None:
     """Make the engine's place names jieba words before names and terms are cut, as the engine does when it
     loads them (engine/query.py): a build then cuts the same whether or not an engine ran in its process
     before, and a village (张武村) is not taken for a person's name."""
-    from kb.places import word_cuts
+    from kb.places import forget_cuts
 
     tok = tokens.current()
     for place in places.values():
@@ -287,7 +287,7 @@ def _teach_jieba(places: dict, named: set[str]) -> None:
             for alias in (place.name, *place.aliases):
                 if len(alias) >= 2:
                     tok.add_word(alias, freq=3000)
-    word_cuts.cache_clear()
+    forget_cuts()
 
 
 def _gazetteer_rows(places: dict, mentioned: dict[str, set[str]]) -> list[dict]:

@@ -404,16 +404,25 @@ def _looks_like_local(name: str, stem_: str) -> bool:
     return tag not in _NOT_PLACE_TAGS
 
 
-@functools.lru_cache(maxsize=8192)  # a build looks at each paragraph and sentence several times
 def word_cuts(text: str) -> frozenset[int]:
-    """Positions in `text` where jieba's dictionary segmentation puts a word boundary."""
+    """Positions in `text` where the current tokenizer's dictionary segmentation puts a word boundary."""
     from kb import tokens
 
+    return _cuts(text, tokens.current())
+
+
+@functools.lru_cache(maxsize=8192)  # a build looks at each paragraph and sentence several times
+def _cuts(text: str, tok) -> frozenset[int]:
     cuts, pos = {0}, 0
-    for word in tokens.current().lcut(text, HMM=False):
+    for word in tok.lcut(text, HMM=False):
         pos += len(word)
         cuts.add(pos)
     return frozenset(cuts)
+
+
+def forget_cuts() -> None:
+    """Drop the cached cuts (a build does at its start, after teaching its tokenizer words, and at its end)."""
+    _cuts.cache_clear()
 
 
 class Gazetteer:
