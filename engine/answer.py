@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.question import FILLER_WEIGHT, Concept, Query
@@ -445,3 +447,50 @@ def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:
         h.score = ranker.score(h.features)
     hits.sort(key=lambda h: (-h.score, h.sentence.id))
     return hits
+
+
+SAME_METRIC = 90  # rapidfuzz partial ratio of two clauses, figures left out, from which they state one metric
+
+
+def newest_of_conflict(hits: list[Hit], index: KnowledgeIndex) -> tuple[Hit, Hit | None]:
+    """The best hit, or, when a close one from another article gives the same metric (same place, unit and
+    year role, the clause worded alike) with another value, the one from the newer article (the newer
+    report, whatever year each figure is dated); and the other."""
+    best = hits[0]
+    if not best.fact:
+        return best, None
+    for h in hits[1:6]:
+        f = h.fact
+        if (
+            f is None
+            or h.sentence.article_id == best.sentence.article_id
+            or h.value == best.value
+            or f.unit_class != best.fact.unit_class
+            or f.role != best.fact.role
+            or h.sentence.places[:1] != best.sentence.places[:1]
+            or not _same_metric(f.clause, best.fact.clause)
+        ):
+            continue
+        newer = max(
+            (best, h), key=lambda x: (index.articles[x.sentence.article_id].get("date") or "", -x.sentence.id)
+        )
+        return newer, (h if newer is best else best)
+    return best, None
+
+
+def _issued(index: KnowledgeIndex, hit: Hit) -> str:
+    """An article's issue date as text that sorts (its date, else its year)."""
+    article = index.articles[hit.sentence.article_id]
+    return str(article.get("date") or article.get("year") or "")
+
+
+def _same_metric(a: str, b: str) -> bool:
+    """Whether two clauses, figures left out, word one metric (未脱贫人口 in 汝阳县未脱贫人口…)."""
+    a, b = _without_figures(a), _without_figures(b)
+    return min(len(a), len(b)) >= 4 and fuzz.partial_ratio(a, b) >= SAME_METRIC
+
+
+def _without_figures(clause: str) -> str:
+    for f in reversed(figures(clause)):
+        clause = clause[: f.start] + clause[f.end :]
+    return clause

@@ -200,8 +200,12 @@ class Engine:
             return self._not_found(state, q, t)
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
-        best = hits[0]
+        best, other = finder.newest_of_conflict(hits, index)
         text, value = render_hit(q, best, index, t), best.value
+        if other is not None:  # two articles, one metric: the newest article's figure, and the other named
+            text += "\n" + t["other_report"].format(
+                year=index.articles[other.sentence.article_id].get("year") or "", value=other.value
+            )
         if best.fact and figures_asked(q.text) >= 2:  # 多少笔，多少钱: the figure beside it too
             facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount]
             at = next((i for i, f in enumerate(facts) if f.id == best.fact.id), None)

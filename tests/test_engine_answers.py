@@ -203,3 +203,21 @@ def test_typo_repair_leaves_grammar_alone():
     fixer = TypoFixer({"各乡镇": 5, "汝阳县": 9})
     assert fixer.fix("汝阳县有多少个乡镇") == "汝阳县有多少个乡镇"  # 个乡镇 is no slip for 各乡镇
     assert fixer.fix("如阳县有多少个乡镇") == "汝阳县有多少个乡镇"
+
+
+def test_two_articles_one_metric_the_newest_figure_and_the_other_named(tmp_path, articles_copy):
+    from engine import Engine
+    from engine.core import build
+
+    (articles_copy / "ruyang-2021-update.txt").write_text(
+        "汝阳县巩固脱贫成果\n\n截至2021年4月底，汝阳县未脱贫人口2001户4900人，全部纳入监测帮扶。\n",
+        encoding="utf-8",
+    )
+    with open(articles_copy / "articles.yaml", "a", encoding="utf-8") as meta:
+        meta.write(
+            "ruyang-2021-update.txt:\n  date: 2021-05-10\n  home_county: 汝阳县\n  home_city: 洛阳市\n"
+        )
+    db = tmp_path / "facts.db"
+    assert build(articles_copy, db).ok
+    ans = Engine(db, articles_dir=articles_copy).ask("汝阳县未脱贫人口有多少")
+    assert ans.found and ans.value == "4900人" and "另一篇报道（2020年）为5155人" in ans.text
