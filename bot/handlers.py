@@ -179,19 +179,28 @@ async def _send(
     *,
     session: str | None,
     target: Message | None = None,
+    logging_done: asyncio.Task | None = None,
 ) -> None:
     """Send an answer (split into messages when long, buttons under the last) and remember it per
-    message: its context for replies to it, and the answer itself for /source (also after a restart)."""
+    message: its context for replies to it, and the answer itself for /source (also after a restart).
+    `logging_done`: the question being written to the question log meanwhile; the update is marked
+    done only once that is written too."""
     target = target or update.effective_message
     chat = target.chat_id
     messages = reply_messages(ans)
     markup = buttons(ans)
     sent: list[Message] = []
-    for n, text in enumerate(messages):
-        last = n == len(messages) - 1
-        sent.append(
-            await target.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None)
-        )
+    try:
+        for n, text in enumerate(messages):
+            last = n == len(messages) - 1
+            sent.append(
+                await target.reply_text(
+                    text, parse_mode=ParseMode.HTML, reply_markup=markup if last else None
+                )
+            )
+    finally:
+        if logging_done is not None:
+            await logging_done
     mids = [m.message_id for m in sent if m]
     own = message_session(chat, mids[0]) if mids and session else None
     if own and not _engine(context).fork_session(session, own):
@@ -223,13 +232,26 @@ async def _reply_answer(
             engine.reset(session)
     ans: Answer = await asyncio.to_thread(engine.ask, question, session)
     ans = bot_side(ans, question, engine, lang)
+    logging_done = None
     if ans.intent not in NOT_LOGGED and await store.run(store.state, update.update_id) != LOGGED:
+        # written while the reply goes out (the log's fsync need not delay it); a replay after a crash
+        # finds the update LOGGED and does not log it twice
         qlog: QuestionLog = context.bot_data["questions"]
-        await asyncio.to_thread(
-            qlog.record, str(chat.id), question, ans.found, ans.intent, ans.place, confidence=ans.confidence
-        )
-        await store.run(store.mark, update.update_id, LOGGED)
-    await _send(update, context, ans, session=session)
+
+        async def log_question() -> None:
+            await asyncio.to_thread(
+                qlog.record,
+                str(chat.id),
+                question,
+                ans.found,
+                ans.intent,
+                ans.place,
+                confidence=ans.confidence,
+            )
+            await store.run(store.mark, update.update_id, LOGGED)
+
+        logging_done = asyncio.create_task(log_question())
+    await _send(update, context, ans, session=session, logging_done=logging_done)
 
 
 async def _reply_text(update: Update, text: str) -> None:
