@@ -17,10 +17,14 @@ _taggers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def fresh() -> jieba.Tokenizer:
-    """A tokenizer with jieba's own dictionary only (loaded from the same cache file as the global one)."""
-    tok = jieba.Tokenizer()
-    tok.cache_file = jieba.dt.cache_file
-    tok.initialize()
+    """A tokenizer with jieba's own dictionary only: a copy of the global one's, which nothing teaches
+    (24 ms, where loading the dictionary again takes 1.5 s)."""
+    base = jieba.dt
+    base.check_initialized()
+    tok = jieba.Tokenizer(base.dictionary)
+    tok.FREQ, tok.total = dict(base.FREQ), base.total
+    tok.user_word_tag_tab = dict(base.user_word_tag_tab)
+    tok.cache_file, tok.initialized = base.cache_file, True
     return tok
 
 
@@ -38,8 +42,10 @@ def tagger():
     tok = current()
     if tok is jieba.dt:
         return jieba.posseg.dt
-    if tok not in _taggers:
-        _taggers[tok] = jieba.posseg.POSTokenizer(tok)
+    if tok not in _taggers:  # the global tagger's word tags (loading them again takes 0.6 s), over `tok`
+        tagger = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+        tagger.tokenizer, tagger.word_tag_tab = tok, dict(jieba.posseg.dt.word_tag_tab)
+        _taggers[tok] = tagger
     return _taggers[tok]
 
 
