@@ -373,6 +373,9 @@ class Engine:
         )
 
     def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
+        low = q.text.lower()
+        if any(w in low for w in self.intents.out_of_scope):  # 明天洛阳下雨吗: no article is about that
+            return Answer(False, t["out_of_scope"], "out_of_scope", place=q.place, lang=q.lang)
         what = f"“{q.text}”"
         if q.year is not None:
             relaxed = finder.find(replace(q, year=None), state.index, self.ranker)

@@ -94,6 +94,9 @@ class IntentSet:
     replies: dict[str, dict[str, str]] = field(default_factory=dict)
     not_units: tuple[str, ...] = ()  # phrases holding a unit word that say no unit (投入使用 is not money)
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # qualifier and role cues of questions
+    out_of_scope: tuple[
+        str, ...
+    ] = ()  # topics no article is about (天气): an unanswered question on one says so
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -262,4 +265,9 @@ def load(folder: str | Path = HERE) -> IntentSet:
         english_stopwords=frozenset(_strings(en.get("stopwords"), "english.yaml: stopwords")),
         replies=replies,
         not_units=_strings(vocab["not_units"], "vocabulary.yaml: not_units") if "not_units" in vocab else (),
+        out_of_scope=tuple(
+            w.lower() for w in _strings(vocab["out_of_scope"], "vocabulary.yaml: out_of_scope")
+        )
+        if "out_of_scope" in vocab
+        else (),
     )

@@ -221,3 +221,10 @@ def test_two_articles_one_metric_the_newest_figure_and_the_other_named(tmp_path,
     assert build(articles_copy, db).ok
     ans = Engine(db, articles_dir=articles_copy).ask("汝阳县未脱贫人口有多少")
     assert ans.found and ans.value == "4900人" and "另一篇报道（2020年）为5155人" in ans.text
+
+
+def test_a_question_on_a_topic_no_article_is_about_gets_the_out_of_scope_reply(engine):
+    for question in ("明天洛阳下雨吗", "Will it rain in Luoyang tomorrow?"):
+        ans = engine.ask(question)
+        assert not ans.found and ans.intent == "out_of_scope", (question, ans.text)
+    assert engine.ask("汝阳县未脱贫人口有多少").found  # an answerable question is not caught by it
