@@ -250,3 +250,31 @@ def make_message(
             "chat": {"id": chat_id, "type": chat_type},
         }
     return msg
+
+
+ADMIN_ID = 7  # the admin user of the bot tests
+
+
+def bot_settings(api, tmp_path, **overrides):
+    """Bot settings for a test against `api`: one admin, the question log in `tmp_path`, no reload polling."""
+    from bot.config import Settings
+
+    fields = {
+        "token": "123:TEST",
+        "base_url": api.base_url,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "question_log": str(tmp_path / "questions.db"),
+        "reload_seconds": 3600,
+    }
+    return Settings(**{**fields, **overrides})
+
+
+def callback_query(chat: int, data: str, user_id: int, query_id: str) -> dict:
+    """A button press in `chat` by `user_id`, as Telegram sends it."""
+    return {
+        "id": query_id,
+        "chat_instance": "ci",
+        "data": data,
+        "from": {"id": user_id, "is_bot": False, "first_name": "Admin"},
+        "message": make_message(chat, "…"),
+    }

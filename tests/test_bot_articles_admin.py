@@ -15,10 +15,9 @@ from telegram import Update
 from bot import articles_admin
 from bot.app import build_app
 from bot.articles_admin import MAX_UPLOAD_BYTES, NOT_ADMIN_UPLOAD, settle
-from bot.config import Settings
 from engine import Engine
 from engine.labels import ArticleInfo, LabelFile, fact_base_articles
-from tests.fake_bot_api import make_message
+from tests.fake_bot_api import bot_settings, callback_query, make_message
 from tests.fake_bot_files import FakeBotApiWithFiles
 
 ADMIN = 7
@@ -39,14 +38,7 @@ async def bot(tmp_path, built_db, articles_copy):
     shutil.copy(built_db, db)
     engine = Engine(db, articles_dir=articles_copy)
     with FakeBotApiWithFiles() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            base_file_url=api.base_file_url,
-            admin_ids=frozenset({ADMIN}),
-            question_log=str(tmp_path / "questions.db"),
-            reload_seconds=3600,
-        )
+        settings = bot_settings(api, tmp_path, base_file_url=api.base_file_url)
         app = build_app(settings, engine, rate_limit=False)
         app.bot_data["removed_dir"] = tmp_path / "removed"
         app.bot_data["labels"] = LabelFile(tmp_path / "training" / "admin.jsonl")
@@ -73,14 +65,7 @@ async def say(app, text, chat=None, user_id=ADMIN) -> int:
 
 
 async def press(app, chat, data, user_id=ADMIN) -> None:
-    cq = {
-        "id": f"cb{next(_update_ids)}",
-        "chat_instance": "ci",
-        "data": data,
-        "from": {"id": user_id, "is_bot": False, "first_name": "Admin"},
-        "message": make_message(chat, "…"),
-    }
-    await send(app, callback_query=cq)
+    await send(app, callback_query=callback_query(chat, data, user_id, f"cb{next(_update_ids)}"))
     await settle(app)
 
 

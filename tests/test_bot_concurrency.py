@@ -8,8 +8,7 @@ import threading
 
 from bot import handlers
 from bot.app import build_app
-from bot.config import Settings
-from tests.fake_bot_api import FakeBotApi
+from tests.fake_bot_api import FakeBotApi, bot_settings
 from tests.test_bot_e2e import _wait_for
 
 ADMIN = 7
@@ -19,13 +18,7 @@ QUESTIONS = ["汝阳县未脱贫人口有多少", "沁县有多少名驻村第�
 @contextlib.asynccontextmanager
 async def polling_bot(tmp_path, engine):
     with FakeBotApi() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            admin_ids=frozenset({ADMIN}),
-            question_log=str(tmp_path / "questions.db"),
-            reload_seconds=3600,
-        )
+        settings = bot_settings(api, tmp_path)
         app = build_app(settings, engine, rate_limit=False)
         async with app:
             await app.start()

@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.format import NO_SOURCE
 from bot.handlers import buttons
 from engine import Alternative, Answer
-from tests.fake_bot_api import BOT_USER, FakeBotApi, make_message
+from tests.fake_bot_api import BOT_USER, FakeBotApi, bot_settings, make_message
 
 ADMIN = 7
 _update_ids = itertools.count(1)
@@ -28,13 +28,7 @@ _chats = itertools.count(5000)
 @pytest.fixture
 async def bot(tmp_path, engine):
     with FakeBotApi() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            admin_ids=frozenset({ADMIN}),
-            question_log=str(tmp_path / "questions.db"),
-            reload_seconds=3600,
-        )
+        settings = bot_settings(api, tmp_path)
         app = build_app(settings, engine, rate_limit=False)
         async with app:  # initialize: getMe against the fake server
             yield app, api

@@ -16,10 +16,9 @@ from telegram import Update
 from bot import articles_admin
 from bot.app import build_app
 from bot.articles_admin import settle
-from bot.config import Settings
 from bot.review import snippet
 from engine.labels import LabelFile
-from tests.fake_bot_api import FakeBotApi, make_message
+from tests.fake_bot_api import FakeBotApi, bot_settings, callback_query, make_message
 
 ADMIN = 7
 LOW = "沁阳小菜园一共帮贫困户增收多少钱"  # answered (387.6万元) with confidence under 0.8
@@ -33,13 +32,7 @@ _chats = itertools.count(9000)
 @pytest.fixture
 async def bot(tmp_path, engine):
     with FakeBotApi() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            admin_ids=frozenset({ADMIN}),
-            question_log=str(tmp_path / "questions.db"),
-            reload_seconds=3600,
-        )
+        settings = bot_settings(api, tmp_path)
         app = build_app(settings, engine, rate_limit=False)
         app.bot_data["labels"] = LabelFile(tmp_path / "training" / "admin.jsonl")
         async with app:
@@ -58,14 +51,7 @@ async def say(app, text, chat=None, user_id=1, **kw) -> int:
 
 
 async def press(app, chat, data, user_id=ADMIN) -> None:
-    cq = {
-        "id": f"cb{next(_update_ids)}",
-        "chat_instance": "ci",
-        "data": data,
-        "from": {"id": user_id, "is_bot": False, "first_name": "Admin"},
-        "message": make_message(chat, "…"),
-    }
-    await send(app, callback_query=cq)
+    await send(app, callback_query=callback_query(chat, data, user_id, f"cb{next(_update_ids)}"))
 
 
 def sent(api) -> list[dict]:
