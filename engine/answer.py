@@ -170,14 +170,28 @@ def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | N
     return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
+def _towns_of(place: str, index: KnowledgeIndex) -> list[str]:
+    """The towns and villages of a place, not those of its counties (汝阳's towns are not 洛阳's own)."""
+    out, frontier = [], [place]
+    while frontier:
+        frontier = [
+            p.name
+            for p in index.places.values()
+            if p.parent in frontier and p.level in ("town", "village") and p.name not in out
+        ]
+        out += frontier
+    return out
+
+
 def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, float]]:
     """Sentences about the question's place that hold enough of its concepts, joined by the best by
     character-bigram BM25 (so a word no article uses lowers a score and blocks nothing); each with its
     concept coverage and relative BM25, best first."""
     if q.place:
         pool = index.by_place.get(q.place, [])
-        if q.place_kind:  # 沁县哪个村: its towns' and villages' sentences answer too
-            pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in index.descendants(q.place))))
+        below = index.descendants(q.place) if q.place_kind else _towns_of(q.place, index)
+        if below:  # 沁县哪个村, 杨安乡张家沟村的村支书: its towns' and villages' sentences answer too
+            pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in below)))
     else:
         ids: set[int] = set()
         for c in q.concepts:
@@ -208,7 +222,9 @@ def _base(
         "bm25": bm25,
         "rank": 1.0 / (1 + rank),
         "place_named": float(bool(q.place) and any(a in s.text for a in index.aliases_of(q.place))),
+        "sub_place": float(bool(q.place) and q.place not in s.places),
         f"kind_{kind}": 1.0,
+        f"ask@{q.qtype}": 1.0,
     }
 
 
@@ -241,6 +257,14 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             qual_conflict=float(bool(q.qualifier and f.qualifier) and f.qualifier != q.qualifier),
             **({f"plain_{f.qualifier}": 1.0} if f.qualifier and not q.qualifier else {}),
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
+            # 多少张床位 is not 10所: a measure word other than the loose 个 names what is counted
+            measure_conflict=float(
+                bool(q.measure)
+                and f.unit_class == "count"
+                and bool(f.unit)
+                and "个" not in (q.measure, f.unit)
+                and f.unit != q.measure
+            ),
         )
         hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
     return hits
@@ -290,9 +314,21 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
             if text[max(0, pos - 1) : pos] == "副" and not q.title.startswith("副"):
                 continue
             x = dict(base)
-            x.update(near=1.0, share=_clause_share(f.clause, q.concepts), unit_asked=1.0)
+            x.update(near=1.0, share=_clause_share(f.clause, q.concepts), unit_asked=1.0, person=1.0)
             hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
-        return hits
+        if hits:
+            return hits
+    for f in index.facts.get(s.id, []):  # 张家沟村那个村支书叫啥: the people the sentence names
+        if f.unit_class == "name" and f.value not in q.text:
+            x = dict(base)
+            x.update(
+                near=_closeness(s, f.start, f.end, q.concepts),
+                share=_clause_share(f.clause, q.concepts),
+                head=_head_in(f.clause, q.concepts),
+                literal=literal_overlap(q.body, f.clause, q.concepts),
+                person=1.0,
+            )
+            hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
     for a, b in clause_spans(text):
         clause = text[a:b]
         if _ORG.search(clause):
@@ -315,6 +351,7 @@ def _byline_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     return [Hit(s, s.byline, s.text, x, base["cov"])]
 
 
+_DEFINES = re.compile(r"即|就是|也就是|包括|具体|分别是|主要是|：|（")
 _WHERE_CUE = re.compile(r"门店|超市|商场|地点|地址|位于|投放点")
 
 
@@ -326,14 +363,21 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     if any(c.head and not any(m in s.norm for m in c.members) for c in q.concepts):
         return hits
     spans = clause_spans(text)
-    pieces = [(text[a:b], 0.0) for a, b in spans]
-    pieces += [(text[a:], 1.0) for a, _ in spans[:-1]]  # from a clause to the end: 即…、…和…
+    # each piece with the text before it in the sentence (the previous sentence for the first clause):
+    # a definition or an enumeration follows the clause that names the term (推行“两定制、一兜底”，即…)
+    pieces = [
+        (text[a:b], 0.0, text[spans[i - 1][0] : a] if i else s.before) for i, (a, b) in enumerate(spans)
+    ]
+    # from a clause to the end: 即…、…和…
+    pieces += [(text[a:], 1.0, text[:a] if i else s.before) for i, (a, _) in enumerate(spans[:-1])]
     if q.qtype == "fromto":
-        pieces += [(m.group(0), 2.0) for m in CHANGE.finditer(text)]
-    for clause, kind in pieces:
+        pieces += [(m.group(0), 2.0, text[: m.start()]) for m in CHANGE.finditer(text)]
+    for clause, kind, before in pieces:
         items = [i for i in _ITEM_SEP.split(clause) if i] if clause.count("、") >= 1 else []
         x = dict(base)
         x.update(
+            prev_share=_clause_share(fold(before[-40:]), q.concepts),
+            defines=float(bool(_DEFINES.match(clause))),
             share=_clause_share(clause, q.concepts),
             head=_head_in(clause, q.concepts),
             literal=literal_overlap(q.body, clause, q.concepts),

@@ -18,7 +18,7 @@ from engine.hierarchy import answer_hierarchy
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
-from engine.question import Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
+from engine.question import EACH, Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
 from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
+_MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是低|比较")
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -183,6 +184,14 @@ class Engine:
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
+        if (
+            len(q.years) == 2
+            and len(q.places) < 2
+            and q.qtype in ("fromto", "how_many", "rate", "what", "compare")
+        ):
+            ask = "rate" if q.qtype == "rate" else "how_many"  # 扶贫资金从2016年到2019年: each year's figure
+            subs = [(f"{y}年", replace(q, year=y, since=False, qtype=ask, years=())) for y in q.years]
+            return self._compare(state, q, t, subs, each=True)
         sides = compare_sides(q.text) if q.qtype == "compare" else None
         if sides:  # 修路跟建医养中心，哪个花钱多: two things of one place
             subs = [(label, replace(state.parser.parse(ask), qtype="how_many")) for label, ask in sides]
@@ -206,14 +215,10 @@ class Engine:
             text += "\n" + t["other_report"].format(
                 year=index.articles[other.sentence.article_id].get("year") or "", value=other.value
             )
-        if best.fact and figures_asked(q.text) >= 2:  # 多少笔，多少钱: the figure beside it too
-            facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount]
-            at = next((i for i, f in enumerate(facts) if f.id == best.fact.id), None)
-            beside = [facts[i] for i in (at + 1, at - 1) if at is not None and 0 <= i < len(facts)]
-            other = next((f for f in beside if f.unit_class != best.fact.unit_class), None)
-            if other:
-                value = "；".join(f.value for f in sorted((best.fact, other), key=lambda f: f.start))
-                text = text.replace(best.value, value, 1)
+        second = self._second_figure(q, best, index)
+        if second:  # 多少笔，多少钱: the figure beside it too
+            value = "；".join(f.value for f in sorted((best.fact, second), key=lambda f: f.start))
+            text = text.replace(best.value, value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
             verdict = t["no"] if negated(best.quote) else t["yes"]
             text, value = f"{verdict}。{text}", f"{verdict}：{best.value}"
@@ -230,6 +235,20 @@ class Engine:
             year=best.year,
             value=value,
         )
+
+    @staticmethod
+    def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):
+        """For a question asking two figures (多少户多少人), the other one in the best figure's sentence: of
+        the other kind asked, nearest the first (else the one beside it of another kind); None if none."""
+        if not best.fact or figures_asked(q.text) < 2:
+            return None
+        facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount and f.id != best.fact.id]
+        wanted = [u for u in q.units_asked if u and u != best.fact.unit_class]
+        if wanted:  # 多少干部组成了多少支工作队: person, after the count of teams
+            facts = [f for f in facts if f.unit_class == wanted[0]]
+        else:
+            facts = [f for f in facts if f.unit_class != best.fact.unit_class]
+        return min(facts, key=lambda f: abs(f.start - best.fact.start), default=None)
 
     def _signals(self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex) -> dict[str, float]:
         """What the calibrator reads of a question's candidates (engine/rank.py SIGNALS)."""
@@ -268,6 +287,9 @@ class Engine:
             "followup": float(q.followup and q.extra.get("new_words", True)),  # 一年能卖多少钱 after …
             "followup_same": float(q.followup and not q.extra.get("new_words", True)),  # 2019年呢, 那沁阳呢
             "agree": sum(h.value == best.value for h in hits[:5]) / 5,
+            "two_missing": float(
+                bool(best.fact) and figures_asked(q.text) >= 2 and not self._second_figure(q, best, index)
+            ),
         }
 
     @staticmethod
@@ -317,20 +339,31 @@ class Engine:
         )
 
     def _compare(
-        self, state: _Loaded, q: Query, t: dict[str, str], sides: list[tuple[str, Query]] | None = None
+        self,
+        state: _Loaded,
+        q: Query,
+        t: dict[str, str],
+        sides: list[tuple[str, Query]] | None = None,
+        each: bool = False,
     ) -> Answer:
         """Two figures of the same kind (of two places, or of two things `sides` names), both stated, and
         which is more (or less, when asked)."""
-        rows, missing, sure = [], [], 1.0
         if sides is None:
             sides = [(p, replace(q, places=(p,), qtype="how_many")) for p in q.places[:2]]
-        for label, sub in sides:
-            hits = [h for h in finder.find(sub, state.index, self.ranker) if h.fact]
-            if hits:
-                rows.append((label, hits[0]))
-                sure *= self.ranker.confidence(self._signals(sub, hits, state.index))
-            else:
-                missing.append(label)
+        found = [
+            (label, sub, [h for h in finder.find(sub, state.index, self.ranker) if h.fact][:6])
+            for label, sub in sides
+        ]
+        rows, missing = self._pair(found)
+        sure = 1.0
+        side = {label: (sub, hits) for label, sub, hits in found}
+        for (
+            label,
+            hit,
+        ) in rows:  # the chosen figure leads its side's candidates: its confidence is that side's
+            sub, hits = side[label]
+            reordered = [hit, *(h for h in hits if h is not hit)]
+            sure *= self.ranker.confidence(self._signals(sub, reordered, state.index))
 
         def line(place: str, hit: finder.Hit) -> str:
             return t["compare_line"].format(
@@ -342,18 +375,30 @@ class Engine:
 
         if len(rows) == 1 and sure >= self.ranker.threshold:  # one figure only: no comparison made up
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
-            return Answer(
-                True,
+            return Answer(  # not an answer to what was asked (both figures): said, but not as found
+                False,
                 t["compare_partial"].format(line=line(place, hit), missing=label),
-                "compare",
+                "compare_partial",
                 place=place,
-                confidence=round(sure * 0.5, 3),
+                confidence=round(sure, 3),
                 lang=q.lang,
-                value=stated(rows),
                 sources=[Source(state.index.article_title(hit.sentence.article_id), hit.sentence.text)],
             )
-        if len(rows) < 2 or len({h.fact.unit_class for _, h in rows}) != 1 or sure < self.ranker.threshold:
+        if len(rows) < 2 or sure < self.ranker.threshold:
             return self._not_found(state, q, t)
+        if each or EACH.search(q.text) and not _MORE_LESS_ASKED.search(q.text):  # 各多少: both, no verdict
+            return Answer(
+                True,
+                "；".join(line(p, h) for p, h in rows),
+                "compare",
+                place=rows[0][0],
+                confidence=round(sure, 3),
+                lang=q.lang,
+                sources=[
+                    Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows
+                ],
+                value=stated(rows),
+            )
         fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
         rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
         winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
@@ -371,6 +416,24 @@ class Engine:
             ],
             value=f"{stated(rows)}；{verdict}",
         )
+
+    @staticmethod
+    def _pair(found) -> tuple[list[tuple[str, finder.Hit]], list[str]]:
+        """The figure of each side: the pair of candidates, one per side, of one kind of figure and not
+        the same figure, with the best scores together (高中和中职国家助学金: not 9882.7万元 twice)."""
+        if len(found) == 2 and found[0][2] and found[1][2]:
+            pairs = [
+                (a.score + b.score, i, j, a, b)
+                for i, a in enumerate(found[0][2])
+                for j, b in enumerate(found[1][2])
+                if a.fact.unit_class == b.fact.unit_class
+                and (a.sentence.id, a.fact.start) != (b.sentence.id, b.fact.start)
+            ]
+            if pairs:
+                _, _, _, a, b = max(pairs, key=lambda p: (p[0], -p[1], -p[2]))
+                return [(found[0][0], a), (found[1][0], b)], []
+        rows = [(label, hits[0]) for label, _, hits in found if hits]
+        return rows, [label for label, _, hits in found if not hits]
 
     def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
         low = q.text.lower()

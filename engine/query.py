@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from engine.question import FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
+from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import tokens
@@ -24,7 +24,12 @@ _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!�
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
 _ASPECT = set("了过着")
-_MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类"
+_MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
+_YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")
+_WH_ZH = re.compile(r"多少|几|哪|什么|啥|谁|怎么|咋|如何|多大|多长|多高")
+_YESNO_EN = re.compile(r"\s*(?:did|is|are|has|have|does|do|was|were|can|will)\b")
+_WH_EN = re.compile(r"\b(?:how|what|which|who|when|where|whom|whose)\b")
+_ASKED_MEASURE = re.compile(rf"(?:多少|几)([{_MEASURES}])")
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
 _PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就])"
 _PERSON_NOUN = re.compile(
@@ -33,6 +38,8 @@ _PERSON_NOUN = re.compile(
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
 _ASK_AMOUNT = re.compile(r"多少|几")
+_ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
+_PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
 
@@ -122,6 +129,12 @@ class QueryParser(EnglishParsing):
 
     def _qtype(self, text: str, english: bool) -> tuple[str, bool]:
         low = text.lower()
+        # 政府给贴息不, 也在名单里吗, Did … fall below 1%: a question that ends (or, in English, begins) as
+        # a yes/no one does and asks no wh-word is one, whatever topic words (名单, rate) it holds
+        if (english and _YESNO_EN.match(low) and not _WH_EN.search(low)) or (
+            not english and _YESNO_END.search(text) and not _WH_ZH.search(text)
+        ):
+            return "yesno", True
         for qt in self.intents.types:
             for cue in qt.cues:
                 if english and cue.isascii():
@@ -150,6 +163,15 @@ class QueryParser(EnglishParsing):
             out.append(Concept(members, weight, unit))
         return tuple(out)
 
+    def _nested(self, places: list[str]) -> bool:
+        """Whether the second place lies within the first (沁阳市紫陵镇范村): one place, not two to compare."""
+        up, seen = self.index.places.get(places[1]), 0
+        while up is not None and up.parent and seen < 8:
+            if up.parent == places[0]:
+                return True
+            up, seen = self.index.places.get(up.parent), seen + 1
+        return False
+
     def _filler(self, members: tuple[str, ...]) -> bool:
         """A word no article holds that is only a verb form or holds a particle (投了, 区有, 前要): it
         should not block an answer the way an unknown topic (大学) does."""
@@ -170,6 +192,7 @@ class QueryParser(EnglishParsing):
         year_m = next((m for m in _YEAR.finditer(rest) if not is_baseline(rest, m.start())), None)
         year = int(year_m.group(1)) if year_m else None
         since = bool(year_m and year_m.group(2))
+        years = tuple(dict.fromkeys(int(m.group(1)) for m in _YEAR.finditer(rest)))  # 从2016年到2019年
         if year_m:
             rest = rest.replace(year_m.group(0), " ")
         qtype, typed = self._qtype(text, english=False)
@@ -180,15 +203,25 @@ class QueryParser(EnglishParsing):
         which_place = _WHICH_PLACE.search(text)
         if which_place and qtype in ("what", "where", "list", "how_many"):
             qtype, typed = "where", True  # 搬到了哪个村: a place's name
-        if len(places) >= 2 and _COMPARE.search(text) or compare_sides(text) and _ENDS_MORE_LESS.search(text):
+        two_places = len(places) >= 2 and not self._nested(places)
+        if (
+            two_places
+            and (_COMPARE.search(text) or EACH.search(text))
+            or compare_sides(text)
+            and (_ENDS_MORE_LESS.search(text) or EACH.search(text))
+        ):
             qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)
+        alias = None
+        if title is None:  # 沁阳市委一把手: the title residents mean
+            alias = next((a for a in self.intents.title_aliases if a in text), None)
+            title = self.intents.title_aliases.get(alias) if alias else None
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
         unit = self._unit_zh(text, qtype)
         body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
-            body = body.replace(title, " ")
+            body = re.sub(f"委?{alias}", " ", body) if alias else body.replace(title, " ")
             if title[0] in "省市县区":
                 body = body.replace(title[1:], " ")
         for qt in self.intents.types:
@@ -236,6 +269,9 @@ class QueryParser(EnglishParsing):
             wants_time=wants_time,
             list_size=list_size,
             place_kind=which_place.group(1) if which_place else None,
+            measure=next((m.group(1) for m in _ASKED_MEASURE.finditer(text)), None),
+            years=years if len(years) == 2 else (),
+            units_asked=self._units_asked(text),
         )
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
@@ -257,6 +293,19 @@ class QueryParser(EnglishParsing):
             ):
                 return m.group(0)
         return None
+
+    def _units_asked(self, text: str) -> tuple[str | None, ...]:
+        """The kind of figure each 多少/几 of the question asks (多少干部组成了多少支工作队: person, count)."""
+        starts = [m.start() for m in _ASK_AMOUNT.finditer(text)]
+        if len(starts) < 2:
+            return ()
+        ends = [*starts[1:], len(text)]
+        return tuple(self._unit_of_part(text[a:b]) for a, b in zip(starts, ends, strict=True))
+
+    def _unit_of_part(self, part: str) -> str | None:
+        if _ASK_YEARS.match(part):  # 分几年: a duration
+            return "duration"
+        return self._unit_zh(part, "how_many") or ("person" if _PERSON_WORD.search(part[:8]) else None)
 
     def _unit_zh(self, text: str, qtype: str) -> str | None:
         """The kind of figure wanted, in this order: a rate; a noun of people or households ending the phrase

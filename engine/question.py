@@ -91,6 +91,9 @@ class Query:
     qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)
     asks_from: bool = False  # where a change began (原来, 从)
     asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
+    measure: str | None = None  # the measure word asked with (多少张床位: 张)
+    units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
+    years: tuple[int, ...] = ()  # two years the question spans (从2016年到2019年, 2018年比2017年): both asked
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -101,13 +104,16 @@ class Query:
 _SIDES = re.compile(
     r"^(.+?)(?:和|跟|与|同|还是)(.+?)[，,\s]*(?:哪个|哪一个|哪年|哪样|哪项|哪种|哪边|谁)(.*)$"
 )
+# 门诊救助和住院救助各多少人次, 汝阳跟沁县分别派了多少: both figures, no verdict (各县 is no such 各)
+EACH = re.compile(r"各(?![县市区乡镇村级类项地部门单位种])|分别")
+_EACH_SIDES = re.compile(r"^(.+?)(?:和|跟|与|同)(.+?)[，,\s]*(?:各自|各|分别)(.*)$")
 _MORE_LESS = re.compile(r"(?:更|比较|最)?(?:多|少|高|低|大|小)(?:一些|一点|些)?[吗呢啊呀？?！!。]*$")
 
 
 def compare_sides(text: str) -> list[tuple[str, str]] | None:
     """The two things a comparison names (修那两条路跟建医养中心，哪个花的钱多), each with a question of
     its own ("修那两条路花的钱多少"); None when the question names no two things."""
-    m = _SIDES.match(text)
+    m = _SIDES.match(text) or _EACH_SIDES.match(text)
     if not m:
         return None
     rest = _MORE_LESS.sub("", m.group(3))

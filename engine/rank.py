@@ -59,8 +59,10 @@ FEATURES = (
     "plain_done",  # … of what is done (已脱贫, 实现…退出)
     "plain_total",  # … a total (共有, 累计)
     "plain_new",  # … what is new (新增, 新建)
+    "measure_conflict",  # the question's measure word (多少张) is not the figure's (10所)
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)
+    "sub_place",  # the sentence is about a town or village of the place asked, not the place itself
     "kind_figure",
     "kind_date",
     "kind_name",
@@ -70,8 +72,11 @@ FEATURES = (
     "list_size",  # the question says how many items (哪六个) and the clause has that many
     "where_cue",  # the clause names a store, site or address (where questions)
     "short",  # the clause is under six characters
+    "prev_share",  # share of the concepts in the text just before the clause (the term it defines)
+    "defines",  # the clause opens as a definition or enumeration does (即, 就是, 包括, a colon)
     "span",  # the value runs from its clause to the end of the sentence (a definition or enumeration)
     "length",  # log of the value's length in characters (say what was asked, not the whole sentence)
+    "person",  # the value is a person's name (who questions that name no title)
     "change",  # the value is a change from one state or figure to another (由…提高到…, 从…到…)
 )
 
@@ -82,15 +87,25 @@ RANK_FEATURES = FEATURES + tuple(
 )
 
 
+# … and once per kind of question among those whose answers are clauses or names: the items of a list are
+# right for other reasons than a definition or a yes/no verdict
+ASKS = ("list", "what", "yesno", "where", "fromto", "who")
+RANK_FEATURES += tuple(f"{k}@{ask}" for ask in ASKS for k in FEATURES if not k.startswith("kind_"))
+
+
 def expand(features: dict[str, float]) -> dict[str, float]:
     """A candidate's features with their per-kind copies (RANK_FEATURES)."""
     kind = next((k for k in KINDS if features.get(f"kind_{k}")), None)
-    if kind is None:
+    ask = next((a for a in ASKS if features.get(f"ask@{a}")), None)
+    if kind is None and ask is None:
         return features
     out = dict(features)
     for k, v in features.items():
-        if v and not k.startswith("kind_"):
-            out[f"{k}|{kind}"] = v
+        if v and not k.startswith("kind_") and not k.startswith("ask@"):
+            if kind:
+                out[f"{k}|{kind}"] = v
+            if ask:
+                out[f"{k}@{ask}"] = v
     return out
 
 
@@ -126,6 +141,7 @@ SIGNALS = (
     "followup",  # a follow-up with words of its own, read with the last question's context
     "followup_same",  # a follow-up that only changes the place, year or title (那沁阳呢, 2019年呢)
     "agree",  # share of the five best candidates that state the same value
+    "two_missing",  # two figures asked (多少户多少人) and the best one's sentence holds no second of the kind
 )
 
 
@@ -156,16 +172,22 @@ class Ranker:
     report: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        # per kind of candidate, each feature's weight with its per-kind copy added: one look-up per feature
+        # per kind of candidate and of question, each feature's weight with its copies added: one look-up
+        # per feature
         w = self.rank.weights
         self._by_kind = {
-            kind: {k: w.get(k, 0.0) + w.get(f"{k}|{kind}", 0.0) for k in FEATURES} for kind in (*KINDS, None)
+            (kind, ask): {
+                k: w.get(k, 0.0) + w.get(f"{k}|{kind}", 0.0) + w.get(f"{k}@{ask}", 0.0) for k in FEATURES
+            }
+            for kind in (*KINDS, None)
+            for ask in (*ASKS, None)
         }
 
     def score(self, features: dict[str, float]) -> float:
         """The same as self.rank(expand(features)), without building the expanded features."""
         kind = next((k for k in KINDS if features.get(f"kind_{k}")), None)
-        w = self._by_kind[kind]
+        ask = next((a for a in ASKS if features.get(f"ask@{a}")), None)
+        w = self._by_kind[kind, ask]
         return self.rank.bias + sum(w.get(k, 0.0) * v for k, v in features.items() if v)
 
     def confidence(self, signals: dict[str, float]) -> float:

@@ -127,7 +127,9 @@ def ask_all(engine: Engine, cases: list[dict], groups: list[str]) -> list[Asked]
         labelled = [
             (h.features, ok and len(h.value) <= 1.5 * shortest + 10) for h, ok in zip(hits, oks, strict=True)
         ]
-        top = bool(hits) and right(case, hits[0].value)
+        # was what the reply states right (both figures of two asked, the verdict of a yes/no), not only the
+        # best candidate's value: that is what the calibration's probability is of
+        top = bool(hits) and right(case, ans.value if ans.found else hits[0].value)
         out.append(Asked(case, group, ans.found, ans.value, labelled, trace.get("signals"), top))
     return out
 
@@ -275,8 +277,21 @@ def report(outcomes: list[tuple[dict, str, float | None]], reliability: list[tup
         for i, (n, r) in enumerate(bins)
         if n
     ]
+
+    def at(threshold: float) -> dict:
+        """The outcomes had answers below `threshold` been withheld (an unanswerable case then passes)."""
+        rows = [
+            (c, ("correct" if not c.get("found") else "missed") if p is not None and p < threshold else o, p)
+            for c, o, p in outcomes
+        ]
+        t = tally(rows)
+        stated = sum(1 for c, o, p in rows if p is not None and p >= threshold)
+        t["wrong_of_stated"] = round(t["wrong"] / stated, 3) if stated else 0.0
+        return {"threshold": threshold, **t}
+
     return {
         "cv": tally(outcomes),
+        "thresholds": [at(x) for x in (THRESHOLD, 0.75, 0.8, 0.85, 0.9, 0.95)],
         "cv_by_set": {k: tally(v) for k, v in sorted(by_set.items())},
         "cv_by_tag": {k: tally(v) for k, v in sorted(by_kind.items()) if len(v) >= 10},
         "reliability": table,

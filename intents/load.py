@@ -97,6 +97,7 @@ class IntentSet:
     out_of_scope: tuple[
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
+    title_aliases: dict[str, str] = field(default_factory=dict)  # 一把手 -> 书记: what residents call a title
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -183,6 +184,15 @@ def _unit_map(data: dict, key: str, file: str) -> dict[str, tuple[str, ...]]:
 SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less"}
 
 
+def _title_aliases(raw, titles) -> dict[str, str]:
+    """vocabulary.yaml's title_aliases: a resident's word for a title -> the title (one of `titles`)."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and v in (titles or ()) for k, v in raw.items()
+    ):
+        raise IntentError("vocabulary.yaml: title_aliases must map words to titles listed in titles")
+    return dict(raw)
+
+
 def _slots(raw) -> dict[str, tuple[str, ...]]:
     """vocabulary.yaml's slots: words of a question that say which figure it wants (还有 -> remaining)."""
     if not isinstance(raw, dict) or set(raw) != SLOTS:
@@ -259,6 +269,7 @@ def load(folder: str | Path = HERE) -> IntentSet:
         measure_words=_unit_map(vocab, "measure_words", "vocabulary.yaml"),
         implied_units=_unit_map(vocab, "implied_units", "vocabulary.yaml"),
         titles=_strings(vocab.get("titles"), "vocabulary.yaml: titles"),
+        title_aliases=_title_aliases(vocab.get("title_aliases", {}), vocab.get("titles")),
         slots=_slots(vocab.get("slots")),
         stopwords=stopwords,
         english=english,

@@ -46,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"    {name:10} {t['cases']:4}  accuracy {t['accuracy']:.3f} wrong {t['wrong']} missed {t['missed']}"
         )
+    print("  had answers below a higher threshold been withheld:")
+    for row in report.get("thresholds", []):
+        print(
+            f"    {row['threshold']:.3f}: accuracy {row['accuracy']:.3f} wrong {row['wrong']} "
+            f"({row['wrong_of_stated']:.1%} of stated) missed {row['missed']} confident-wrong {row['confident_wrong']}"
+        )
     print(f"  threshold {model.threshold:.3f}; reliability (confidence: answers, share right):")
     for row in report["reliability"]:
         print(f"    {row['confidence']}: {row['answers']:4}  {row['right']}")
