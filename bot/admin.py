@@ -42,7 +42,13 @@ def reload_quietly(engine: Engine) -> bool:
     arrived, a thread finished) it waits up to the GIL switch interval (5 ms) for the loading thread
     to let go, many times per message. So the collector is paused during the load (reference
     counting still frees memory; it catches up afterwards) and the switch interval is 0.5 ms. A new
-    fact base is asked WARM_UP before this returns."""
+    fact base is asked WARM_UP before this returns.
+
+    What matters most is how much computing this is, not how it is spread: with the bot near its
+    capacity on a busy 2-core machine, any extra CPU makes a queue the next replies wait in. So the
+    load reuses what the previous one made (the pinyin of words, kb/sounds.py; the gazetteer table,
+    engine/hierarchy.py): about 0.12 s of CPU with the shipped articles, from 0.3-0.5 s. (Pacing this
+    thread instead, a sleep every 2 ms through sys.setprofile, doubled its CPU and made the queue worse.)"""
     global _gc_paused
     with _gc_lock:
         if _gc_paused == 0:

@@ -14,8 +14,10 @@ from engine import Answer
 LIMIT = 4096
 MAX_MESSAGES = 5  # a reply longer than this many messages is cut (with an ellipsis) after the fifth
 LABEL_LIMIT = 24  # characters of a button label
+LABEL_LIMIT_EN = 40  # characters of an English one (Latin letters take about half the room of characters)
 ECHO_LIMIT = 60  # characters of the user's own question a reply may quote back
 NO_SOURCE = "还没有可以查看出处的回答。 (No answer with a source yet.)"
+NO_SOURCE_EN = "No answer with a source yet: ask a question first."
 
 _SENTENCE_END = re.compile(r"(?<=\n)|(?<=[。！？!?；;])|(?<=[.] )")
 # split points, coarsest first: lines, sentences, clauses, words
@@ -168,10 +170,10 @@ def card_html(ans: Answer) -> str:
     return html_blocks(blocks + ([("i", ans.sources[0].article)] if ans.sources else []))
 
 
-def source_messages(ans: Answer | None) -> list[str]:
+def source_messages(ans: Answer | None, lang: str = "zh") -> list[str]:
     """The full quotes and article titles of an answer, for /source."""
     if not ans or not ans.sources:
-        return [html.escape(NO_SOURCE)]
+        return [html.escape(NO_SOURCE_EN if lang == "en" else NO_SOURCE)]
     blocks: list[tuple[str, str]] = []
     for s in ans.sources:
         blocks += [("b", f"《{s.article}》"), ("", f"“{s.quote}”")]
@@ -198,12 +200,23 @@ def clip_echo(text: str, limit: int = ECHO_LIMIT) -> str:
     return _ECHO.sub(clip, text, count=1)
 
 
-def button_label(label: str, limit: int = LABEL_LIMIT) -> str:
-    """A button label of at most `limit` characters, cut after a whole word (a figure keeps its unit:
-    "20个" is never split) with an ellipsis when cut."""
+def button_label(label: str, limit: int | None = None, lang: str = "zh") -> str:
+    """A button label of at most `limit` characters (LABEL_LIMIT, LABEL_LIMIT_EN in English), cut after
+    a whole word (a figure keeps its unit: "20个" is never split) with an ellipsis when cut. English is
+    cut at spaces, so "(78个)" stays whole or goes."""
+    limit = limit or (LABEL_LIMIT_EN if lang == "en" else LABEL_LIMIT)
     label = " ".join(label.split())
     if len(label) <= limit:
         return label
+    if lang == "en" and " " in label:
+        out = ""
+        for word in label.split(" "):
+            if len(out) + len(word) + 1 > limit - 1:
+                break
+            out = f"{out} {word}" if out else word
+        out = out.rstrip(" ,;:(")
+        if out:
+            return out + "…"
     words: list[str] = []
     for token in jieba.lcut(label, HMM=False):
         if words and _DIGITS.match(words[-1]) and (len(token) == 1 or _DIGITS.match(token)):

@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 ADMINS_ONLY = "只有管理员可以这样做。 (Admins only.)"
 ADMIN_IN_PRIVATE = "管理命令只能在与我的私聊中使用。 (Admin commands work only in a private chat with me.)"
 EXPIRED = "这个选项已过期，请重新提问。 (That choice has expired; please ask again.)"
+SORRY = "抱歉，出了点问题，请稍后再试。 (Sorry, something went wrong.)"
+REBUILDING = "正在重建，请稍候。 (A rebuild is already running.)"
 GONE = {
     "zh": "这个数字已不在文章里了（文章已更新），请重新提问。",
     "en": "That figure is no longer in the articles (they have been updated); please ask again.",
@@ -56,8 +58,6 @@ NOT_FOUND_PINNED = {
     "zh": "抱歉，没有找到“{text}”的答案。",
     "en": "Sorry, the articles do not answer “{text}”.",
 }
-SORRY = "抱歉，出了点问题，请稍后再试。 (Sorry, something went wrong.)"
-REBUILDING = "正在重建，请稍候。 (A rebuild is already running.)"
 SMALLTALK = frozenset({"greeting", "help", "thanks", "goodbye"})
 NOT_LOGGED = SMALLTALK | {"empty", "unreadable"}  # not questions: never counted as unanswered
 BOT_SIDE = ("empty", "too_long", "unreadable")  # replies the bot words in the user's language
@@ -75,6 +75,37 @@ HELP = (
     "回复我的某个回答，就是接着那个回答问。 Reply to one of my answers to follow that one up.\n\n"
     "/source 原文出处 · /topics 覆盖范围 · /ask 问题（群聊里用）"
 )
+HELP_EN = (
+    "I answer questions about the poverty-alleviation and livelihood programmes reported in newspaper "
+    "articles from Luoyang, Ruyang, Qinyang, Jiaozuo, Zhoukou and Qin County: the figure, its place and "
+    "year, and the sentence and article it comes from.\n\n"
+    "Examples:\n• How many poor villages does Ruyang have?\n"
+    "• How many poor people are still not out of poverty in Ruyang?\n"
+    "• How many ecological forest rangers does Zhoukou have?\n"
+    "Then follow up with “what about Qinyang?”. Reply to one of my answers to follow that one up. "
+    "Questions in Chinese work too (汝阳县未脱贫人口有多少？).\n\n"
+    "/source the whole sentence and article · /topics places and articles · /ask question (in groups)"
+)
+# what the bot itself says, by the user's language: the Chinese texts carry their English in brackets
+# (a Chinese app may be read by anyone), the English ones are English only
+SAID = {
+    "zh": {
+        "admins_only": ADMINS_ONLY,
+        "admin_in_private": ADMIN_IN_PRIVATE,
+        "expired": EXPIRED,
+        "sorry": SORRY,
+        "rebuilding": REBUILDING,
+        "help": HELP,
+    },
+    "en": {
+        "admins_only": "Only admins can do that.",
+        "admin_in_private": "Admin commands work only in a private chat with me.",
+        "expired": "That choice has expired; please ask again.",
+        "sorry": "Sorry, something went wrong; please try again later.",
+        "rebuilding": "A rebuild is already running; please wait.",
+        "help": HELP_EN,
+    },
+}
 
 COMMANDS = {
     "zh": [
@@ -161,7 +192,7 @@ def buttons(ans: Answer) -> InlineKeyboardMarkup | None:
     for alt in ans.alternatives:
         if not alt.key or alt.key in keys:
             continue
-        label = button_label(alt.label)
+        label = button_label(alt.label, lang=ans.lang)
         if label in labels:
             continue
         keys.add(alt.key)
@@ -267,20 +298,27 @@ def _replied_bot_message(msg: Message, bot_id: int) -> Message | None:
 
 
 # ---- commands and messages ---------------------------------------------------------------------
+def said(update: Update, what: str, text: str | None = None) -> str:
+    """One of the bot's own replies (SAID) in the language of `text`, else of the user's app."""
+    return SAID[language(text, update)][what]
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greet the user and show example questions (also the reply to an unknown command)."""
-    await update.effective_message.reply_text(HELP)
+    """Greet the user and show example questions (also the reply to an unknown command); in English
+    for users of an English app."""
+    await update.effective_message.reply_text(said(update, "help"))
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the places and articles the fact base covers (several messages when long)."""
-    t = _engine(context).topics()
-    text = (
-        "地区 Places: "
-        + "、".join(t["places"])
-        + "\n\n文章 Articles:\n"
-        + "\n".join(f"• {s}" for s in t["subjects"])
-    )
+    """List the places and articles the fact base covers (several messages when long); English
+    users get the places by their English names."""
+    lang = language(None, update)
+    t = _engine(context).topics(lang)
+    if lang == "en":
+        heads = ("Places: ", ", ", "\n\nArticles (in Chinese):\n")
+    else:
+        heads = ("地区 Places: ", "、", "\n\n文章 Articles:\n")
+    text = heads[0] + heads[1].join(t["places"]) + heads[2] + "\n".join(f"• {s}" for s in t["subjects"])
     await _reply_text(update, text)
 
 
@@ -331,7 +369,7 @@ async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if ans is None or not ans.sources:
         user = update.effective_user.id if update.effective_user else msg.chat_id
         ans = await store.run(store.last, msg.chat_id, user)
-    for part in source_messages(ans):
+    for part in source_messages(ans, language(None, update)):
         await msg.reply_text(part, parse_mode=ParseMode.HTML)
 
 
@@ -343,7 +381,7 @@ async def choose(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     m = _CARD.match(cq.data or "")
     if not m:  # a button of an older version of the bot
-        await cq.message.reply_text(EXPIRED)
+        await cq.message.reply_text(said(update, "expired"))
         return
     lang, key = m.groups()
     card = await asyncio.to_thread(_engine(context).card, key, lang)
@@ -374,10 +412,10 @@ async def inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _admin_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Admin commands: only an admin, only in a private chat (a group gets a one-line hint)."""
     if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_text(ADMIN_IN_PRIVATE)
+        await update.effective_message.reply_text(said(update, "admin_in_private"))
         return False
     if not _is_admin(update, context):
-        await update.effective_message.reply_text(ADMINS_ONLY)
+        await update.effective_message.reply_text(said(update, "admins_only"))
         return False
     return True
 
@@ -389,7 +427,7 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     lock: asyncio.Lock = context.bot_data.setdefault("rebuild_lock", asyncio.Lock())
     if lock.locked():
-        await update.effective_message.reply_text(REBUILDING)
+        await update.effective_message.reply_text(said(update, "rebuilding"))
         return
     async with lock:
         _ok, report = await admin.rebuild(_engine(context))
@@ -424,7 +462,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %r failed", update, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message:
         try:
-            await update.effective_message.reply_text(SORRY)
+            msg = update.effective_message
+            await msg.reply_text(said(update, "sorry", msg.text or msg.caption))
         except Exception:  # noqa: BLE001 - the error reply itself failed (e.g. Bot API down); logged above
             log.warning("could not tell the user about the error")
 

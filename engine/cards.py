@@ -11,8 +11,9 @@ import hashlib
 import weakref
 
 from engine.index import Fact, KnowledgeIndex, Sentence
-from engine.reply import place_label
+from engine.reply import figure, place_label
 from engine.types import Answer, Source
+from intents import IntentSet
 
 KEY_LENGTH = 16
 _keys: weakref.WeakKeyDictionary[KnowledgeIndex, dict[str, tuple[Sentence, Fact]]] = (
@@ -48,7 +49,13 @@ def find(index: KnowledgeIndex, key: str) -> tuple[Sentence, Fact] | None:
     return _table(index).get(key) if isinstance(key, str) else None
 
 
-def card(index: KnowledgeIndex, key: str, templates: dict[str, str], lang: str = "zh") -> Answer | None:
+def card(
+    index: KnowledgeIndex,
+    key: str,
+    templates: dict[str, str],
+    lang: str = "zh",
+    vocab: IntentSet | None = None,
+) -> Answer | None:
     """The fact with this key as an answer: place, year and figure, its clause quoted and its article."""
     found = find(index, key)
     if found is None:
@@ -64,7 +71,8 @@ def card(index: KnowledgeIndex, key: str, templates: dict[str, str], lang: str =
     if f.value == quote:  # a clause fact: the clause is the answer
         text = templates["text"].format(place=label, year=year, quote=quote, article=article)
     else:
-        text = templates["fact"].format(place=label, year=year, value=f.value, quote=quote, article=article)
+        value = figure(f.value, f, s, lang, vocab)  # English: "4 poor villages (4个)"
+        text = templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)
     return Answer(
         True,
         text,
@@ -74,5 +82,5 @@ def card(index: KnowledgeIndex, key: str, templates: dict[str, str], lang: str =
         sources=[Source(article, s.text)],
         lang=lang,
         year=f.year,
-        value=f.value,
+        value=figure(f.value, f, s, lang, vocab),
     )

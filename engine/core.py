@@ -20,7 +20,7 @@ from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
 from engine.question import EACH, Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
 from engine.rank import Ranker, sigmoid, weights_path
-from engine.reply import place_label, render_hit
+from engine.reply import figure, hit_value, place_label, place_short, render_hit
 from engine.types import Alternative, Answer, Source
 from kb import tokens
 from kb.build import build_kb
@@ -210,18 +210,28 @@ class Engine:
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
         best, other = finder.newest_of_conflict(hits, index)
-        text, value = render_hit(q, best, index, t), best.value
+        en = q.lang == "en"
+        text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
             text += "\n" + t["other_report"].format(
-                year=index.articles[other.sentence.article_id].get("year") or "", value=other.value
+                year=index.articles[other.sentence.article_id].get("year") or "",
+                value=hit_value(other, q.lang, self.intents),
             )
         second = self._second_figure(q, best, index)
         if second:  # 多少笔，多少钱: the figure beside it too
-            value = "；".join(f.value for f in sorted((best.fact, second), key=lambda f: f.start))
-            text = text.replace(best.value, value, 1)
+            pair = sorted((best.fact, second), key=lambda f: f.start)
+            value = ("; " if en else "；").join(
+                figure(f.value, f, best.sentence, q.lang, self.intents) for f in pair
+            )
+            text = text.replace(hit_value(best, q.lang, self.intents), value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
             verdict = t["no"] if negated(best.quote) else t["yes"]
-            text, value = f"{verdict}。{text}", f"{verdict}：{best.value}"
+            stated = hit_value(best, q.lang, self.intents)
+            text, value = (
+                (f"{verdict}. {text}", f"{verdict}: {stated}")
+                if en
+                else (f"{verdict}。{text}", f"{verdict}：{stated}")
+            )
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
             True,
@@ -230,7 +240,7 @@ class Engine:
             place=place,
             confidence=round(confidence, 3),
             sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=self._readings(hits, best.score - READING_GAP, index)[1:4],
+            alternatives=self._readings(hits, best.score - READING_GAP, index, q.lang)[1:4],
             lang=q.lang,
             year=best.year,
             value=value,
@@ -292,8 +302,9 @@ class Engine:
             ),
         }
 
-    @staticmethod
-    def _readings(hits: list[finder.Hit], floor: float, index: KnowledgeIndex) -> list[Alternative]:
+    def _readings(
+        self, hits: list[finder.Hit], floor: float, index: KnowledgeIndex, lang: str = "zh"
+    ) -> list[Alternative]:
         """Readings with distinct values scoring at least `floor`, best first, as did-you-mean choices."""
         out: list[Alternative] = []
         seen: set[str] = set()
@@ -305,7 +316,11 @@ class Engine:
             seen.add(h.value)
             where = h.sentence.places[0] if h.sentence.places else ""
             key = cards.key_of(index, h.sentence, h.fact.value) if h.fact else None
-            out.append(Alternative(f"{where} {h.value}"[:40], f"#s{h.sentence.id}", key))
+            if lang == "en":  # Ruyang: 4 poor villages (4个), cut by the bot at a word
+                label = f"{place_short(where, lang, index)}: {hit_value(h, lang, self.intents)}".lstrip(": ")
+            else:
+                label = f"{where} {h.value}"[:40]
+            out.append(Alternative(label, f"#s{h.sentence.id}", key))
         return out
 
     def _unsure(
@@ -335,7 +350,7 @@ class Engine:
             place=q.place,
             lang=q.lang,
             confidence=round(confidence, 3),
-            alternatives=self._readings(hits, float("-inf"), state.index)[:3],
+            alternatives=self._readings(hits, float("-inf"), state.index, q.lang)[:3],
         )
 
     def _compare(
@@ -357,21 +372,24 @@ class Engine:
         rows, missing = self._pair(found)
         sure = 1.0
         side = {label: (sub, hits) for label, sub, hits in found}
-        for (
-            label,
-            hit,
-        ) in rows:  # the chosen figure leads its side's candidates: its confidence is that side's
+        # the chosen figure leads its side's candidates: its confidence is that side's
+        for label, hit in rows:
             sub, hits = side[label]
             reordered = [hit, *(h for h in hits if h is not hit)]
             sure *= self.ranker.confidence(self._signals(sub, reordered, state.index))
 
         def line(place: str, hit: finder.Hit) -> str:
             return t["compare_line"].format(
-                place=place_label(place, q.lang, state.index) or place, value=hit.value, quote=hit.quote
+                place=place_label(place, q.lang, state.index) or place,
+                value=hit_value(hit, q.lang, self.intents),
+                quote=hit.quote,
             )
 
         def stated(pairs) -> str:
-            return "；".join(f"{place_label(p, q.lang, state.index) or p} {h.value}" for p, h in pairs)
+            return ("; " if q.lang == "en" else "；").join(
+                f"{place_label(p, q.lang, state.index) or p} {hit_value(h, q.lang, self.intents)}"
+                for p, h in pairs
+            )
 
         if len(rows) == 1 and sure >= self.ranker.threshold:  # one figure only: no comparison made up
             (place, hit), label = rows[0], place_label(missing[0], q.lang, state.index)
@@ -455,7 +473,9 @@ class Engine:
         topics = self.suggest(state, q)
         text = t["not_found"].format(what=what)
         if topics:
-            text += "\n" + t["suggest"].format(topics="；".join(a.label for a in topics))
+            text += "\n" + t["suggest"].format(
+                topics=("; " if q.lang == "en" else "；").join(a.label for a in topics)
+            )
         return Answer(
             False, text, q.qtype if q.concepts else "unknown", place=q.place, lang=q.lang, alternatives=topics
         )
@@ -475,9 +495,16 @@ class Engine:
         out = []
         for _, s in scored[:3]:
             f = state.index.facts[s.id][0]
+            where = s.places[0] if s.places else ""
+            if q.lang == "en":  # no English for the clause: the place and the figure in English
+                label = (
+                    f"{place_short(where, 'en', state.index)}: {figure(f.value, f, s, 'en', self.intents)}"
+                )
+            else:
+                label = f"{where}：{f.clause}"[:40]
             out.append(
                 Alternative(
-                    f"{s.places[0] if s.places else ''}：{f.clause}"[:40],
+                    label.lstrip(": "),
                     f"#s{s.id}",
                     cards.key_of(state.index, s, f.value),
                 )
@@ -504,7 +531,7 @@ class Engine:
         """The fact an `Alternative.key` names, as an answer (figure, quote, article); None when the
         fact base no longer holds it."""
         lang = lang if lang in self.intents.replies else "zh"
-        return cards.card(self._state.index, key, self.intents.replies[lang], lang)
+        return cards.card(self._state.index, key, self.intents.replies[lang], lang, self.intents)
 
     # ---- state -------------------------------------------------------------------------------
     def reset(self, session: str) -> None:
@@ -526,11 +553,16 @@ class Engine:
                 self._sessions.popitem(last=False)
             return True
 
-    def topics(self) -> dict[str, list[str]]:
-        """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}."""
+    def topics(self, lang: str = "zh") -> dict[str, list[str]]:
+        """Places and subjects the fact base covers: {"places": [...], "subjects": [...]}; places by
+        their English names too for lang "en" ("Ruyang (汝阳县)")."""
         index = self._state.index
         return {
-            "places": [p.name for p in index.covered_places() if p.level in ("city", "county", "district")],
+            "places": [
+                place_label(p.name, lang, index)
+                for p in index.covered_places()
+                if p.level in ("city", "county", "district")
+            ],
             "subjects": [a["title"] for a in index.articles.values()],
         }
 

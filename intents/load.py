@@ -98,6 +98,11 @@ class IntentSet:
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
     title_aliases: dict[str, str] = field(default_factory=dict)  # 一把手 -> 书记: what residents call a title
+    # the English of each unit figures are written in: unit -> (one, many); ("", "") for a measure word
+    units_en: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # article words that are things one counts, by their English from english.yaml: 贫困村 -> ("poor
+    # village", "poor villages") (one is "" when the glossary has no singular): what 78个 counts
+    english_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _read(folder: Path, name: str) -> dict:
@@ -181,6 +186,40 @@ def _unit_map(data: dict, key: str, file: str) -> dict[str, tuple[str, ...]]:
     return {k: _strings(v, f"{file}: {key}.{k}") for k, v in raw.items()}
 
 
+def _units_en(raw) -> dict[str, tuple[str, str]]:
+    """vocabulary.yaml's units_en: unit -> its English, one word for both numbers or [one, many]."""
+    if not isinstance(raw, dict) or not raw:
+        raise IntentError("vocabulary.yaml: units_en must be a non-empty mapping of units to their English")
+    out = {}
+    for unit, english in raw.items():
+        where = f"vocabulary.yaml: units_en.{unit}"
+        if isinstance(english, str):
+            out[str(unit)] = (english.strip(), english.strip())
+        elif (
+            isinstance(english, list)
+            and len(english) == 2
+            and all(isinstance(e, str) and e.strip() for e in english)
+        ):
+            out[str(unit)] = (english[0].strip(), english[1].strip())
+        else:
+            raise IntentError(f'{where}: must be a string ("" for a measure word) or [one, many]')
+    return out
+
+
+def _english_nouns(english: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, str]]:
+    """Article words whose English in english.yaml is a plural noun ("poor villages": [贫困村]), by
+    that word: the first such phrase of the file, and its singular when the file has it too."""
+    plural: dict[str, str] = {}
+    for phrase, words in english.items():
+        if len(words) == 1 and len(words[0]) >= 2 and phrase.endswith("s") and not phrase.endswith("'s"):
+            plural.setdefault(words[0], phrase)
+    out = {}
+    for zh, many in plural.items():
+        ones = [many[:-1]] + ([many[:-3] + "y"] if many.endswith("ies") else [])  # villages, secretaries
+        out[zh] = (next((one for one in ones if english.get(one) == (zh,)), ""), many)
+    return out
+
+
 SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less"}
 
 
@@ -262,6 +301,8 @@ def load(folder: str | Path = HERE) -> IntentSet:
         }
 
     return IntentSet(
+        units_en=_units_en(vocab.get("units_en")),
+        english_nouns=_english_nouns(english),
         types=tuple(sorted(types, key=lambda t: -t.priority)),
         smalltalk=smalltalk,
         synonyms=synonyms,

@@ -367,7 +367,7 @@ async def test_long_replies_are_split_at_line_ends_not_cut(bot):
     engine = app.bot_data["engine"]
     subjects = [f"第{i}篇文章：某县脱贫攻坚综述与民生实事报道" for i in range(300)]
     real = engine.topics
-    engine.topics = lambda: {"places": ["汝阳县"], "subjects": subjects}
+    engine.topics = lambda lang="zh": {"places": ["汝阳县"], "subjects": subjects}
     try:
         await say(app, "/topics")
     finally:

@@ -30,6 +30,7 @@ def test_every_choice_has_a_key_and_its_card_is_that_figure(engine):
     assert "来源：《洛阳·县区" in card.text
     english = engine.card(alt.key, "en")
     assert english.lang == "en" and "Quote:" in english.text and "Ruyang" in english.text
+    assert english.value == "4 poor villages (4个)" and "4 poor villages (4个)" in english.text
     for alt in engine.ask("沁阳市贫困村有多少户").alternatives:  # close topics when nothing is found
         assert alt.key and engine.card(alt.key).place == "沁阳市"
     assert engine.card("0" * 16) is None and engine.card("") is None

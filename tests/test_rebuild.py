@@ -30,7 +30,7 @@ def test_a_new_article_about_a_new_county_is_answerable(tmp_path, articles_copy)
     )
     engine = Engine(tmp_path / "facts.db", articles_dir=articles_copy)
     assert engine.ask("兰考县有多少个贫困村").value == "115个"
-    assert engine.ask("How many first secretaries does Lankao have?").value == "345名"
+    assert engine.ask("How many first secretaries does Lankao have?").value == "345 first secretaries (345名)"
     assert (
         not engine.ask("沁阳有多少名驻村第一书记").found
         or "345" not in engine.ask("沁阳有多少名驻村第一书记").text
