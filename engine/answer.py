@@ -232,6 +232,14 @@ def _head_in(clause: str, concepts: tuple[Concept, ...]) -> float:
     return float(any(c.head and any(m in fold(clause) for m in c.members) for c in concepts))
 
 
+_PER = re.compile(r"每|人均|户均|年均|平均|均")
+
+
+def _per_unit(text: str, start: int) -> bool:
+    """Whether the figure at `start` is one per household, person or year (户均增收1800元, 每人每年)."""
+    return bool(_PER.search(text[max(0, start - 8) : start]))
+
+
 def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     hits = []
     subject_year = index.subject_year.get(s.article_id)
@@ -257,6 +265,9 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             qual_conflict=float(bool(q.qualifier and f.qualifier) and f.qualifier != q.qualifier),
             **({f"plain_{f.qualifier}": 1.0} if f.qualifier and not q.qualifier else {}),
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
+            per_agree=float(q.per_unit and _per_unit(s.text, f.start)),
+            per_conflict=float(q.per_unit and not _per_unit(s.text, f.start)),  # 每户补多少 is not 2.68亿元
+            plain_per=float(not q.per_unit and _per_unit(s.text, f.start)),
             # 多少张床位 is not 10所: a measure word other than the loose 个 names what is counted
             measure_conflict=float(
                 bool(q.measure)

@@ -115,7 +115,13 @@ class QueryParser(EnglishParsing):
             )
 
         qualifier = next((s for s in ("remaining", "new", "total", "done") if said(s)), None)
-        return replace(q, qualifier=qualifier, asks_from=said("asks_from"), asks_target=said("asks_target"))
+        return replace(
+            q,
+            qualifier=qualifier,
+            asks_from=said("asks_from"),
+            asks_target=said("asks_target"),
+            per_unit=said("per_unit"),
+        )
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:

@@ -91,6 +91,7 @@ class Query:
     qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)
     asks_from: bool = False  # where a change began (原来, 从)
     asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
+    per_unit: bool = False  # a figure per household, person, year… (每户补多少, 人均): not a total
     measure: str | None = None  # the measure word asked with (多少张床位: 张)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
     years: tuple[int, ...] = ()  # two years the question spans (从2016年到2019年, 2018年比2017年): both asked

@@ -59,6 +59,9 @@ FEATURES = (
     "plain_done",  # … of what is done (已脱贫, 实现…退出)
     "plain_total",  # … a total (共有, 累计)
     "plain_new",  # … what is new (新增, 新建)
+    "per_agree",  # a figure per household, person or year is asked (每户, 人均), and this is one
+    "per_conflict",  # … and this is not (a total)
+    "plain_per",  # no such figure is asked, and this is one
     "measure_conflict",  # the question's measure word (多少张) is not the figure's (10所)
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)

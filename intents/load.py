@@ -220,7 +220,7 @@ def _english_nouns(english: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, 
     return out
 
 
-SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less"}
+SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less", "per_unit"}
 
 
 def _title_aliases(raw, titles) -> dict[str, str]:
