@@ -288,6 +288,9 @@ class Engine:
             "top_qual": f.get("qual_agree", 0.0) - f.get("qual_conflict", 0.0),
             "top_year": f.get("year_match", 0.0),
             "top_place": f.get("place_named", 0.0),
+            # what no right candidate teaches the ranker (an unanswerable question has none): the best one
+            # counts something else (多少张床位: 10所) or is a total where a figure per household is asked
+            "top_mismatch": max(f.get("measure_conflict", 0.0), f.get("per_conflict", 0.0)),
             "ask_figure": float(q.qtype in ("how_many", "rate", "compare")),
             "ask_when": float(q.qtype in ("when", "weekday")),
             "ask_who": float(q.qtype in ("who", "byline")),
