@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import math
 import re
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from engine.normalize import fold
 from kb import store
+from kb.postings import Postings, contains, within
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,44 @@ def _title_year(title: str) -> int | None:
     return int(found.pop()) if len(found) == 1 else None
 
 
+def longest_first(words: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """A regex of `words` that matches exactly what their alternation sorted longest first does (at each
+    position the longest word found there), written as a trie (汝阳(?:县)?|焦作(?:市)?…), so that trying a
+    position costs the length of a name, not the number of names (20,000 at 2,000 articles). With
+    IGNORECASE the words must be lower-case ASCII (two letters of one branch then never match one character);
+    otherwise, and for an empty word, the plain alternation."""
+    words = list(dict.fromkeys(words))
+    plain = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    if (
+        not words
+        or "" in words
+        or (flags & re.IGNORECASE and not all(w.isascii() and w == w.lower() for w in words))
+    ):
+        return re.compile(plain, flags)
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: a longer one first (greedy), else this one
+            body = (body if len(branches) == 1 and len(body) == 1 else "(?:" + body + ")") + "?"
+        return body
+
+    return re.compile(pattern(trie), flags)
+
+
 class KnowledgeIndex:
     """Read-only view of one fact base file; built once per load, shared by all questions."""
 
     def __init__(self, path: Path):
-        rows = store.read_all(path)
+        rows, grams = store.read_index(path)
         self.path = path
         self.articles = {a["id"]: a for a in rows["articles"]}
         self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
@@ -121,29 +157,31 @@ class KnowledgeIndex:
         for p in self.places.values():
             for alias in (p.name, *p.aliases):
                 self.alias_to_place.setdefault(alias, p.name)
-        ordered = sorted(self.alias_to_place, key=len, reverse=True)
-        self.place_re = re.compile("|".join(map(re.escape, ordered)))
+        self.place_re = longest_first(self.alias_to_place)
         english = {e.lower(): p.name for p in self.places.values() for e in p.english}
         self.english_to_place = english
         self.english_place_re = re.compile(
             r"\b("
-            + "|".join(map(re.escape, sorted(english, key=len, reverse=True)))
+            + longest_first(english, re.IGNORECASE).pattern
             + r")(?:\s+(?:county|city|district|town|township|province))?\b",
             re.IGNORECASE,
         )
         self.terms = {t["term"]: t["df"] for t in rows["terms"]}
         self.n = max(1, len(self.sentences))
-        self._bigrams: dict[str, set[int]] = {}
-        for s in self.sentences.values():
-            for i in range(len(s.norm) - 1):
-                self._bigrams.setdefault(s.norm[i : i + 2], set()).add(s.id)
+        # sentence ids per character pair of the folded text: stored by the build (kb/postings.py), computed
+        # here for a file written before that (schema version 2)
+        self._postings = (
+            Postings(grams)
+            if grams is not None
+            else Postings.from_sentences((s.id, s.norm) for s in self.sentences.values())
+        )
         self.containing = lru_cache(maxsize=20000)(self._containing)
         lengths = [len(s.norm) for s in self.sentences.values()]
         average = sum(lengths) / len(lengths) if lengths else 1.0
-        # BM25's length normalisation per sentence (k1 = 1.2, b = 0.75; a bigram counts once)
-        self._bm25_norm = {
-            s.id: 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(s.norm) / average)) for s in self.sentences.values()
-        }
+        # BM25's length normalisation per sentence (k1 = 1.2, b = 0.75; a bigram counts once), by id
+        self._bm25_norm = array("d", bytes(8 * (max(self.sentences, default=0) + 1)))
+        for s in self.sentences.values():
+            self._bm25_norm[s.id] = 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(s.norm) / average))
 
     def bm25(self, text: str, pool: list[int]) -> dict[int, float]:
         """Character-bigram BM25 of the sentences in `pool` against `text` (only those sharing a bigram)."""
@@ -151,16 +189,22 @@ class KnowledgeIndex:
         grams = {t[i : i + 2] for i in range(len(t) - 1)}
         wanted = set(pool)
         scores: dict[int, float] = {}
-        for g in grams:
-            posting = self._bigrams.get(g)
+        if not wanted:
+            return scores
+        lo, hi, norm = min(wanted), max(wanted), self._bm25_norm
+        for g in grams:  # each sentence's score sums its pairs in this order, whichever way it is found
+            posting = self._postings.get(g)
             if not posting:
                 continue
             df = len(posting)
             idf = math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-            for sid in (
-                posting & wanted if len(posting) > len(wanted) else (i for i in posting if i in wanted)
-            ):
-                scores[sid] = scores.get(sid, 0.0) + idf * self._bm25_norm[sid]
+            near = within(posting, lo, hi)  # a place's sentences stand together: one article's ids
+            if len(near) > 16 * len(wanted):
+                found: Iterable[int] = [i for i in wanted if contains(near, i)]
+            else:
+                found = wanted.intersection(near)
+            for sid in found:
+                scores[sid] = scores.get(sid, 0.0) + idf * norm[sid]
         return scores
 
     def aliases_of(self, place: str) -> tuple[str, ...]:
@@ -173,25 +217,53 @@ class KnowledgeIndex:
         term = fold(term)
         if len(term) < 2:
             return frozenset(s.id for s in self.sentences.values() if term and term in s.norm)
-        ids: set[int] | None = None
-        for i in range(len(term) - 1):
-            posting = self._bigrams.get(term[i : i + 2], set())
-            ids = set(posting) if ids is None else ids & posting
+        postings = []
+        for g in {term[i : i + 2] for i in range(len(term) - 1)}:
+            posting = self._postings.get(g)
+            if not posting:
+                return frozenset()
+            postings.append(posting)
+        if len(postings) == 1:  # a pair: its posting is exactly the sentences holding it
+            return frozenset(postings[0])
+        postings.sort(key=len)
+        ids = set(postings[0])
+        for posting in postings[1:]:
+            near = within(posting, min(ids), max(ids))
+            ids = (
+                {i for i in ids if contains(near, i)} if len(near) > 16 * len(ids) else ids.intersection(near)
+            )
             if not ids:
                 return frozenset()
         return frozenset(i for i in ids if term in self.sentences[i].norm)
 
     def idf(self, members: tuple[str, ...]) -> float:
         """Inverse document frequency of a concept (any of its members)."""
-        df = len(set().union(*(self.containing(m) for m in members)))
+        held = [self.containing(m) for m in members]
+        df = len(held[0]) if len(held) == 1 else len(set().union(*held))
         return math.log((self.n + 1) / (df + 1)) + 1.0
 
+    @functools.cached_property
+    def _children(self) -> dict[str | None, list[str]]:
+        out: dict[str | None, list[str]] = {}
+        for p in self.places.values():
+            out.setdefault(p.parent, []).append(p.name)
+        return out
+
+    @functools.cached_property
+    def _place_order(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.places)}
+
     def descendants(self, name: str) -> list[str]:
-        """Places under `name` in the hierarchy (its districts, towns...), nearest first."""
-        out, frontier = [], [name]
+        """Places under `name` in the hierarchy (its districts, towns...), nearest first (each generation
+        in the places table's order)."""
+        out: list[str] = []
+        seen: set[str] = set()
+        frontier = [name]
         while frontier:
-            frontier = [p.name for p in self.places.values() if p.parent in frontier and p.name not in out]
+            below = {c for p in frontier for c in self._children.get(p, ())}
+            frontier = sorted((c for c in below if c not in seen), key=self._place_order.__getitem__)
             out += frontier
+            seen.update(frontier)
         return out
 
     def article_title(self, article_id: int) -> str:
