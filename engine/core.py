@@ -23,7 +23,6 @@ from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import place_label, render_hit
 from engine.types import Alternative, Answer, Source
 from kb import tokens
-from kb.build import build_kb
 from kb.report import BuildReport
 from kb.roles import negated
 
@@ -550,6 +549,8 @@ def build(
 
     `allow_removal` lets articles already in the fact base shrink or be dropped (scripts/build_kb.py
     --allow-removal); without it such a loss fails the build."""
+    from kb.build import build_kb  # here: serving never builds unless the file is missing or a rebuild asked
+
     intent_set = intent_set or intents.load()
     return build_kb(
         articles_dir,

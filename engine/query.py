@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import cn2an
 from rapidfuzz import fuzz, process
 
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
+from engine.numerals import small_numeral
 from engine.question import FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
@@ -38,6 +38,11 @@ _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类
 
 def _numeral(text: str) -> int | None:
     """六 -> 6, 十二 -> 12, 3 -> 3; None for 几 or anything unreadable."""
+    simple = small_numeral(text.replace("两", "二"))
+    if simple is not None:
+        return simple or None
+    import cn2an  # only for the rarer numerals: importing it takes ~0.5 s
+
     try:
         value = cn2an.cn2an(text.replace("两", "二"), "smart")
     except (ValueError, KeyError, TypeError):
