@@ -9,6 +9,7 @@ this one, so that the postings a build stores are those the engine would compute
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
@@ -21,6 +22,7 @@ _BIG_ENDIAN = sys.byteorder == "big"
 TABLE = "bigrams"
 
 
+@functools.lru_cache(maxsize=16384)  # the engine folds the same clauses and spans for many questions
 def fold(text: str) -> str:
     """The form both questions and sentences are compared in: NFKC, lower case, no quotes or spaces."""
     return _QUOTES.sub("", unicodedata.normalize("NFKC", text)).lower()
@@ -64,8 +66,9 @@ def decode(blob: bytes) -> array:
 
 
 def rows(sentence_rows: Iterable[dict]) -> list[dict]:
-    """The `bigrams` table of a build's sentence rows ({"id", "text"})."""
-    ordered = sorted(((r["id"], fold(r["text"])) for r in sentence_rows), key=lambda r: r[0])
+    """The `bigrams` table of a build's sentence rows ({"id", "text"}, and "norm" when folded already)."""
+    folded = ((r["id"], r["norm"] if "norm" in r else fold(r["text"])) for r in sentence_rows)
+    ordered = sorted(folded, key=lambda r: r[0])
     return [{"gram": g, "ids": encode(ids)} for g, ids in sorted(compute(ordered).items())]
 
 
