@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -402,14 +403,14 @@ class Engine:
         pool = state.index.by_place.get(q.place, []) if q.place else []
         if not pool:  # only sentences holding one of the question's words can score (not all 50,000)
             pool = set().union(*(state.index.containing(m) for c in q.concepts for m in c.members))
+        covs = finder.coverages(list(pool), q.concepts, state.index)
         for sid in pool:
             s = state.index.sentences[sid]
-            cov = finder.coverage(s, q.concepts)
+            cov = covs[sid] if covs is not None else finder.coverage(s, q.concepts)
             if cov > 0 and state.index.facts.get(sid):
                 scored.append((cov, s))
-        scored.sort(key=lambda cs: (-cs[0], cs[1].id))
         out = []
-        for _, s in scored[:3]:
+        for _, s in heapq.nsmallest(3, scored, key=lambda cs: (-cs[0], cs[1].id)):  # sorted(...)[:3]
             f = state.index.facts[s.id][0]
             out.append(
                 Alternative(

@@ -6,6 +6,7 @@ fast they are is measured in scripts/bench.py, never here.)"""
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import random
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from engine import Engine
+from engine import answer as finder
 from engine.index import KnowledgeIndex, longest_first
 from engine.normalize import fold
 from engine.numerals import small_numeral
@@ -149,6 +151,7 @@ def test_a_file_without_stored_postings_is_served_alike(built_db, tmp_path, inde
     old.write_bytes(built_db.read_bytes())
     conn = sqlite3.connect(old)
     conn.execute("drop table bigrams")
+    conn.execute("alter table sentences drop column norm")
     conn.execute("update meta set value = '2' where key = 'schema_version'")
     conn.commit()
     conn.close()
@@ -165,6 +168,32 @@ def test_a_file_without_stored_postings_is_served_alike(built_db, tmp_path, inde
     new_engine, old_engine = Engine(built_db), Engine(old)
     for q in questions:
         assert old_engine.ask(q).to_dict() == new_engine.ask(q).to_dict()
+
+
+def test_coverage_of_a_whole_pool_is_coverage_of_each_sentence(engine):
+    """answer.coverages (set operations over the pool) gives every sentence the float coverage() gives it,
+    for the questions' own pools and for pools of every sentence."""
+    state = engine._state
+    index = state.index
+    questions = [json.loads(line)["q"] for line in (ROOT / "training" / "dev.jsonl").open(encoding="utf-8")]
+    questions += ["汝阳县未脱贫人口有多少", "面积有多大", "贫困发生率", "扶贫车间带动多少人就业"]
+    checked = 0
+    for text in questions:
+        q = state.parser.parse(text)
+        known = tuple(c for c in q.concepts if any(index.containing(m) for m in c.members))
+        if not known:
+            continue
+        held = set().union(*(index.containing(m) for c in known for m in c.members))
+        for pool in (
+            index.by_place.get(q.place, []) if q.place else [],
+            sorted(held),
+            sorted(index.sentences),
+        ):
+            got = finder.coverages(pool, known, index)
+            assert got == {sid: finder.coverage(index.sentences[sid], known) for sid in pool}, text
+            checked += 1
+    assert checked > 100
+    assert finder.coverages([1, 1], known, index) is None  # the same sentence twice: the caller loops
 
 
 def test_descendants_in_the_order_of_the_places_table(index, reference):
