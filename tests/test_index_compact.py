@@ -267,3 +267,34 @@ def test_serving_imports_nothing_heavy_it_does_not_need(built_db):
         [sys.executable, "-c", code, str(built_db)], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert out.stdout.strip() == "[]", out.stderr[-2000:]
+
+
+def test_jiebas_dictionary_read_from_the_quick_copy_is_jiebas(tmp_path):
+    """kb.tokens.initialize: the first load is jieba's own and writes the copy; the next ones read the copy
+    and get the same words in the same order with the same counts; a changed cache file is not trusted."""
+    import shutil
+
+    import jieba
+
+    from kb import tokens
+
+    jieba.dt.check_initialized()
+    shutil.copy(tokens._cache_file(jieba.dt), tmp_path / "jieba.cache")
+
+    def tokenizer() -> jieba.Tokenizer:
+        tok = jieba.Tokenizer()
+        tok.tmp_dir = str(tmp_path)
+        return tok
+
+    first = tokens.initialize(tokenizer())
+    assert (tmp_path / ("jieba.cache" + tokens._QUICK_SUFFIX)).exists()
+    again = tokens.initialize(tokenizer())
+    assert again.FREQ == jieba.dt.FREQ and list(again.FREQ) == list(jieba.dt.FREQ)
+    assert again.total == first.total == jieba.dt.total
+    assert again.lcut("汝阳县未脱贫人口有多少") == jieba.dt.lcut("汝阳县未脱贫人口有多少")
+    cache = tmp_path / "jieba.cache"
+    cache.write_bytes(cache.read_bytes())  # the same content, another stamp: read by jieba again
+    stale = tokenizer()
+    tokens.initialize(stale)
+    assert stale.FREQ == jieba.dt.FREQ
+    assert not list(tmp_path.glob("jieba-kb-*"))  # no temp file left
