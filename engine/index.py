@@ -104,7 +104,7 @@ class KnowledgeIndex:
         self.articles = {a["id"]: a for a in rows["articles"]}
         self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
         self.facts: dict[int, list[Fact]] = {}
-        cols, data = tables["facts"]
+        cols, data = tables.pop("facts")  # freed once read: the peak of a load
         at = {c: i for i, c in enumerate(cols)}
         fid, sid, value, amount, unit, unit_class, clause, start, end, year, since = (
             at[c]
