@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass
@@ -65,6 +66,52 @@ def coverage(sentence: Sentence, concepts: tuple[Concept, ...]) -> float:
     return (got + context) / total if got else 0.0  # the sentence itself must hold one of them
 
 
+def coverages(
+    pool: list[int], concepts: tuple[Concept, ...], index: KnowledgeIndex
+) -> dict[int, float] | None:
+    """coverage() of every sentence of the pool at once (the same floats), for pools of thousands (a question
+    naming no place, many articles): the pool is split by set operations into the sentences that hold each
+    concept, only a figure of its unit, or it only in the sentence before, and each group's share is computed
+    once, as coverage() would. None where that could differ from coverage(): a concept word not in folded
+    form (containing() folds it), or the same sentence twice in the pool."""
+    if not all(m and fold(m) == m for c in concepts for m in c.members) or len(set(pool)) != len(pool):
+        return None
+    total = sum(c.weight for c in concepts)
+    if not total:
+        return dict.fromkeys(pool, 0.0)
+    previous = index.previous_sentence
+    parts: dict[tuple[int, ...], set[int]] = {(): set(pool)}  # what each concept is to a group: 1 held,
+    for c in concepts:  # 2 by its unit, 3 in the sentence before, 0 not at all
+        held = [index.containing(m) for m in c.members]
+        held_any = held[0] if len(held) == 1 else frozenset().union(*held)
+        units = index.with_unit.get(c.unit, frozenset()) if c.unit else frozenset()
+        split: dict[tuple[int, ...], set[int]] = {}
+        for signature, ids in parts.items():
+            own = ids & held_any
+            rest = ids - own
+            by_unit = rest & units
+            rest -= by_unit
+            before = {i for i in rest if previous.get(i) in held_any}
+            rest -= before
+            for state, group in ((1, own), (2, by_unit), (3, before), (0, rest)):
+                if group:
+                    split[(*signature, state)] = group
+        parts = split
+    out: dict[int, float] = {}
+    for signature, ids in parts.items():
+        got = context = 0.0
+        for c, state in zip(concepts, signature, strict=True):
+            if state == 1:
+                got += c.weight
+            elif state == 2:
+                got += c.weight * UNIT_CREDIT
+            elif state == 3:
+                context += c.weight * CONTEXT_CREDIT
+        out.update(dict.fromkeys(ids, (got + context) / total if got else 0.0))
+    return out
+
+
+@lru_cache(maxsize=8192)  # a pure function of the text: the same spans of the same sentences recur
 def _gap(between: str) -> int:
     """Characters between a concept and a figure, other figures left out, separators counting extra
     (因学致贫占6.3%、缺劳力致贫占6.2%: 缺劳力 belongs to the figure after it)."""
@@ -202,15 +249,18 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
     # the question with its concepts' synonyms: 没有脱贫 finds 未脱贫 too
     bm25 = index.bm25(" ".join([q.body or q.text, *(m for c in q.concepts for m in c.members)]), pool)
     best_bm25 = max(bm25.values(), default=0.0) or 1.0
-    top_bm25 = set(sorted(bm25, key=lambda sid: (-bm25[sid], sid))[:BM25_POOL])
+    top_bm25 = set(heapq.nsmallest(BM25_POOL, bm25, key=lambda sid: (-bm25[sid], sid)))
     out = []
+    covs = coverages(pool, known, index) if known else None
+    if covs is not None:  # the same candidates as the loop below, in another order (sorted below)
+        pool = [sid for sid, cov in covs.items() if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0)]
     for sid in pool:
         s = index.sentences[sid]
-        cov = coverage(s, known) if known else (1.0 if q.title else 0.0)
+        cov = covs[sid] if covs is not None else coverage(s, known) if known else (1.0 if q.title else 0.0)
         if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0):
             out.append((s, cov, bm25.get(sid, 0.0) / best_bm25))
-    out.sort(key=lambda sc: (-sc[1] - 0.5 * sc[2], sc[0].id))  # ties in article order, the same on every run
-    return out[:MAX_CANDIDATES]
+    # ties in article order, the same on every run (nsmallest: sorted(...)[:MAX_CANDIDATES] of thousands)
+    return heapq.nsmallest(MAX_CANDIDATES, out, key=lambda sc: (-sc[1] - 0.5 * sc[2], sc[0].id))
 
 
 def _base(

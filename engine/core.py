@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 import math
 import os
@@ -23,7 +24,6 @@ from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import figure, hit_value, place_label, place_short, render_hit
 from engine.types import Alternative, Answer, Source
 from kb import tokens
-from kb.build import build_kb
 from kb.report import BuildReport
 from kb.roles import negated
 
@@ -489,14 +489,14 @@ class Engine:
         pool = state.index.by_place.get(q.place, []) if q.place else []
         if not pool:  # only sentences holding one of the question's words can score (not all 50,000)
             pool = set().union(*(state.index.containing(m) for c in q.concepts for m in c.members))
+        covs = finder.coverages(list(pool), q.concepts, state.index)
         for sid in pool:
             s = state.index.sentences[sid]
-            cov = finder.coverage(s, q.concepts)
+            cov = covs[sid] if covs is not None else finder.coverage(s, q.concepts)
             if cov > 0 and state.index.facts.get(sid):
                 scored.append((cov, s))
-        scored.sort(key=lambda cs: (-cs[0], cs[1].id))
         out = []
-        for _, s in scored[:3]:
+        for _, s in heapq.nsmallest(3, scored, key=lambda cs: (-cs[0], cs[1].id)):  # sorted(...)[:3]
             f = state.index.facts[s.id][0]
             where = s.places[0] if s.places else ""
             if q.lang == "en":  # no English for the clause: the place and the figure in English
@@ -648,6 +648,8 @@ def build(
 
     `allow_removal` lets articles already in the fact base shrink or be dropped (scripts/build_kb.py
     --allow-removal); without it such a loss fails the build."""
+    from kb.build import build_kb  # here: serving never builds unless the file is missing or a rebuild asked
+
     intent_set = intent_set or intents.load()
     return build_kb(
         articles_dir,

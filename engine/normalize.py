@@ -7,6 +7,8 @@ import unicodedata
 
 import opencc
 
+from kb.postings import fold  # noqa: F401 - the one definition: the stored bigram postings are of its form
+
 MAX_QUESTION = 500  # characters; longer questions are refused with a clear reply
 _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\ufeff]")
 # other characters nobody sees: every other format (Cf) character, fillers and variation selectors; inside a
@@ -17,7 +19,6 @@ _UNSEEN = re.compile(
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f\U000e0100-\U000e01ef]"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_QUOTES = re.compile(r"[“”‘’「」『』\"'《》〈〉【】\s]")
 _CN_DIGIT = {
     "零": "0",
     "〇": "0",
@@ -58,11 +59,6 @@ def normalize(text: str) -> str:
     text = _CN_YEAR.sub(lambda m: _year("".join(_CN_DIGIT[c] for c in m.group(1))) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: _year(m.group(1)) + "年", text)
     return text
-
-
-def fold(text: str) -> str:
-    """The form both questions and sentences are compared in: NFKC, lower case, no quotes or spaces."""
-    return _QUOTES.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 def is_english(text: str) -> bool:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
-import cn2an
 from rapidfuzz import fuzz, process
 
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
+from engine.numerals import small_numeral
 from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
@@ -45,6 +46,11 @@ _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类
 
 def _numeral(text: str) -> int | None:
     """六 -> 6, 十二 -> 12, 3 -> 3; None for 几 or anything unreadable."""
+    simple = small_numeral(text.replace("两", "二"))
+    if simple is not None:
+        return simple or None
+    import cn2an  # only for the rarer numerals: importing it takes ~0.5 s
+
     try:
         value = cn2an.cn2an(text.replace("两", "二"), "smart")
     except (ValueError, KeyError, TypeError):
@@ -129,9 +135,29 @@ class QueryParser(EnglishParsing):
         plain = _PUNCT.sub("", text.lower())
         if not plain:
             return None
-        choices = [_PUNCT.sub("", ex) for ex, _ in self._smalltalk]
-        hit = process.extractOne(plain, choices, scorer=fuzz.ratio, score_cutoff=88)
+        hit = process.extractOne(plain, self._smalltalk_plain, scorer=fuzz.ratio, score_cutoff=88)
         return self._smalltalk[hit[2]][1] if hit else None
+
+    @functools.cached_property
+    def _smalltalk_plain(self) -> list[str]:
+        return [_PUNCT.sub("", ex) for ex, _ in self._smalltalk]
+
+    @functools.cached_property
+    def _cues(self) -> dict[bool, list[tuple[str, re.Pattern[str] | None, str]]]:
+        """Per language (english or not), the question types' cues in order, each as (type, regex or None,
+        word): what _qtype tries, compiled once."""
+        out: dict[bool, list[tuple[str, re.Pattern[str] | None, str]]] = {True: [], False: []}
+        for qt in self.intents.types:
+            for cue in qt.cues:
+                if cue.isascii():
+                    anchored = cue.startswith("^")  # "^did ": only where the question starts
+                    pattern = ("^" if anchored else r"\b") + re.escape(cue.lstrip("^").strip()) + r"\b"
+                    out[True].append((qt.name, re.compile(pattern), cue))
+                if cue.startswith("re:"):  # a construction, not a word: 收不收, 有没有 (V-not-V)
+                    out[False].append((qt.name, re.compile(cue[3:]), cue))
+                elif not cue.isascii():
+                    out[False].append((qt.name, None, cue))
+        return out
 
     def _qtype(self, text: str, english: bool) -> tuple[str, bool]:
         low = text.lower()
@@ -141,19 +167,16 @@ class QueryParser(EnglishParsing):
             not english and _YESNO_END.search(text) and not _WH_ZH.search(text)
         ):
             return "yesno", True
-        for qt in self.intents.types:
-            for cue in qt.cues:
-                if english and cue.isascii():
-                    anchored = cue.startswith("^")  # "^did ": only where the question starts
-                    pattern = ("^" if anchored else r"\b") + re.escape(cue.lstrip("^").strip()) + r"\b"
-                    if re.search(pattern, low.strip()):
-                        return qt.name, True
-                elif cue.startswith("re:"):  # a construction, not a word: 收不收, 有没有 (V-not-V)
-                    if not english and re.search(cue[3:], text):
-                        return qt.name, True
-                elif not english and not cue.isascii() and cue in text:
-                    return qt.name, True
+        target = low.strip() if english else text
+        for name, pattern, cue in self._cues[english]:
+            if pattern.search(target) if pattern else cue in target:
+                return name, True
         return "what", False
+
+    @functools.cached_property
+    def _cue_words(self) -> list[str]:
+        """Chinese cues of two characters or more, in order: taken out of the search words."""
+        return [cue for qt in self.intents.types for cue in qt.cues if not cue.isascii() and len(cue) >= 2]
 
     def _concepts(self, words: list[tuple[str, ...]]) -> tuple[Concept, ...]:
         out: list[Concept] = []
@@ -230,10 +253,8 @@ class QueryParser(EnglishParsing):
             body = re.sub(f"委?{alias}", " ", body) if alias else body.replace(title, " ")
             if title[0] in "省市县区":
                 body = body.replace(title[1:], " ")
-        for qt in self.intents.types:
-            for cue in qt.cues:
-                if not cue.isascii() and len(cue) >= 2:
-                    body = body.replace(cue, " ")
+        for cue in self._cue_words:
+            body = body.replace(cue, " ")
         if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind)
             body = body.replace(which_place.group(0), " ")
         concepts = mark_head(self._concepts(self._words_zh(body)), text)

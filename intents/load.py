@@ -105,10 +105,25 @@ class IntentSet:
     english_nouns: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
+# libyaml's parser where installed: ~0.2 s less of every start than the Python one
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse(text: str):
+    """yaml.safe_load, with libyaml's parser where installed; a file it refuses is parsed again by the Python
+    one, so that what is accepted and the errors reported are the Python loader's."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_LOADER)  # the safe loader, in C
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
 def _read(folder: Path, name: str) -> dict:
     path = folder / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise IntentError(f"{name}: file is missing") from exc
     except OSError as exc:

@@ -7,11 +7,16 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kb import postings
+
 if TYPE_CHECKING:
     import sqlite_utils
 
-SCHEMA_VERSION = 2
+# 3: the `bigrams` table and sentences.norm (kb/postings.py); files of version 2 are still read, their
+# folded texts and postings computed at load
+SCHEMA_VERSION = 3
 TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")  # what the engine loads
+BIGRAMS_TABLE = postings.TABLE  # sentence ids per character pair, loaded with the tables above
 GAZETTEER_TABLE = "gazetteer"  # every known place (~3,400): read on demand (engine/hierarchy.py), not loaded
 BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
 
@@ -45,10 +50,14 @@ def write(path: Path, rows: dict[str, list[dict]]) -> None:
 def _fill(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Create and fill every table of a new fact base, then commit."""
     db["articles"].insert_all(rows["articles"], pk="id")
-    db["sentences"].insert_all(rows["sentences"], pk="id", foreign_keys=[("article_id", "articles", "id")])
+    # each sentence with its folded text (kb/postings.py fold), which the engine compares and the postings index
+    sentences = [{**s, "norm": postings.fold(s["text"])} for s in rows["sentences"]]
+    db["sentences"].insert_all(sentences, pk="id", foreign_keys=[("article_id", "articles", "id")])
     db["facts"].insert_all(rows["facts"], pk="id", foreign_keys=[("sentence_id", "sentences", "id")])
     db["places"].insert_all(rows["places"], pk="name")
     db["terms"].insert_all(rows["terms"], pk="term")
+    db[BIGRAMS_TABLE].create({"gram": str, "ids": bytes}, pk="gram")
+    db[BIGRAMS_TABLE].insert_all(postings.rows(sentences))
     db[GAZETTEER_TABLE].insert_all(rows.get(GAZETTEER_TABLE, []), columns=_GAZETTEER_COLUMNS)
     db[GAZETTEER_TABLE].create_index(["name"])
     db["meta"].insert_all([{"key": "schema_version", "value": str(SCHEMA_VERSION)}], pk="key")
@@ -68,7 +77,7 @@ def check(path: Path) -> dict[str, int]:
             if conn.execute("pragma quick_check").fetchone()[0] != "ok":
                 raise ValueError(f"fact base {path} is corrupt")
             names = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
-            missing = {*TABLES, GAZETTEER_TABLE} - names
+            missing = {*TABLES, GAZETTEER_TABLE, BIGRAMS_TABLE} - names
             if missing:
                 raise ValueError(f"fact base {path} lacks tables {sorted(missing)}")
             return {t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in TABLES}
@@ -90,10 +99,27 @@ def swap(new: Path, target: Path) -> None:
 
 def read_all(path: Path) -> dict[str, list[dict]]:
     """Every row of every table, for loading into memory (waits at most BUSY_SECONDS for a lock)."""
+    tables, _ = read_index(path, with_postings=False)
+    return {t: [dict(zip(cols, r, strict=True)) for r in data] for t, (cols, data) in tables.items()}
+
+
+def read_index(
+    path: Path, with_postings: bool = True
+) -> tuple[dict[str, tuple[tuple[str, ...], list[tuple]]], dict[str, bytes] | None]:
+    """What the engine loads, read through one connection (one file, even if another is swapped in
+    meanwhile): every table as (column names, rows as tuples: a fifth of the memory of dicts at 2,000
+    articles), and the bigram postings as pair -> blob (kb/postings.py), None when the file predates them
+    (schema version 2)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_SECONDS)
-    conn.row_factory = sqlite3.Row
     try:
-        return {t: [dict(r) for r in conn.execute(f"select * from [{t}]")] for t in TABLES}
+        tables = {}
+        for t in TABLES:
+            cur = conn.execute(f"select * from [{t}]")
+            tables[t] = (tuple(d[0] for d in cur.description), cur.fetchall())
+        has = conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", (BIGRAMS_TABLE,))
+        if not with_postings or not has.fetchone():
+            return tables, None
+        return tables, dict(conn.execute(f"select gram, ids from [{BIGRAMS_TABLE}]"))
     finally:
         conn.close()
 

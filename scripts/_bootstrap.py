@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def ensure_environment() -> None:
     try:
+        # isort: off
+        import kb  # noqa: F401 - first: it imports jieba the quick way (kb/__init__.py)
         import jieba  # noqa: F401
+
+        # isort: on
         import rapidfuzz  # noqa: F401
         import sqlite_utils  # noqa: F401
     except ImportError:
