@@ -218,13 +218,15 @@ def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | N
 
 
 def _towns_of(place: str, index: KnowledgeIndex) -> list[str]:
-    """The towns and villages of a place, not those of its counties (汝阳's towns are not 洛阳's own)."""
+    """The towns and villages of a place, not those of its counties (汝阳's towns are not 洛阳's own):
+    walked down the hierarchy's children map, the same few names for every question."""
     out, frontier = [], [place]
     while frontier:
         frontier = [
-            p.name
-            for p in index.places.values()
-            if p.parent in frontier and p.level in ("town", "village") and p.name not in out
+            c
+            for p in frontier
+            for c in index.children(p)
+            if index.places[c].level in ("town", "village") and c not in out
         ]
         out += frontier
     return out

@@ -287,6 +287,10 @@ class KnowledgeIndex:
             out.setdefault(p.parent, []).append(p.name)
         return out
 
+    def children(self, name: str) -> list[str]:
+        """The places right under `name` in the hierarchy."""
+        return self._children.get(name, [])
+
     @functools.cached_property
     def _place_order(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.places)}
