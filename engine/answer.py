@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -554,6 +554,24 @@ def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:
         h.score = ranker.score(h.features)
     hits.sort(key=lambda h: (-h.score, h.sentence.id))
     return hits
+
+
+# what follows a clause naming a term when the rest of the sentence says what the term is
+_DEFINITION_NEXT = re.compile(r"^[，,：:；;]?\s*(?:即|就是|也就是|包括|分别是|主要是|具体是|（|\()")
+
+
+def with_definition(hit: Hit) -> Hit:
+    """A clause naming a term (推行“两定制、一兜底”) with the rest of its sentence when that goes on to say what
+    the term is (，即为贫困户实施医疗定制…), or a definition's first clause with the ones that finish it: a
+    what-is or list question is answered by the whole definition, not by the name or a part."""
+    text = hit.sentence.text
+    at = text.find(hit.value)
+    rest = text[at + len(hit.value) :] if at >= 0 else ""
+    # the definition (即…) goes on after this clause: 即…医疗定制、培训就业定制，对…实行政府兜底
+    if not rest.strip("。；; ") or not (_DEFINITION_NEXT.match(rest) or _DEFINITION_NEXT.match(hit.value)):
+        return hit
+    value = (hit.value + rest).rstrip("。；;")
+    return replace(hit, value=value, quote=value)
 
 
 SAME_METRIC = 90  # rapidfuzz partial ratio of two clauses, figures left out, from which they state one metric

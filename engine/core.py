@@ -210,6 +210,8 @@ class Engine:
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
         best, other = finder.newest_of_conflict(hits, index)
+        if q.qtype in ("what", "list") and best.fact is None:
+            best = finder.with_definition(best)
         en = q.lang == "en"
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
@@ -290,6 +292,10 @@ class Engine:
             "top_place": f.get("place_named", 0.0),
             # what no right candidate teaches the ranker (an unanswerable question has none): the best one
             # counts something else (多少张床位: 10所) or is a total where a figure per household is asked
+            # a what-is or list answer that goes on to the definition the sentence gives (engine/answer.py)
+            "top_defined": float(
+                q.qtype in ("what", "list") and best.fact is None and finder.with_definition(best) is not best
+            ),
             "top_mismatch": max(f.get("measure_conflict", 0.0), f.get("per_conflict", 0.0)),
             "ask_figure": float(q.qtype in ("how_many", "rate", "compare")),
             "ask_when": float(q.qtype in ("when", "weekday")),

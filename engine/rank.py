@@ -135,6 +135,7 @@ SIGNALS = (
     "top_qual",  # qualifier agreement,
     "top_year",  # the year asked
     "top_place",  # the sentence names the place asked
+    "top_defined",  # a what-is or list answer followed by the definition its sentence gives (即…)
     "top_mismatch",  # its measure word or per-unit kind is not the one asked
     "ask_figure",  # the kind of question: a figure (how many, rate, compare),
     "ask_when",  # a date,
