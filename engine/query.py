@@ -121,6 +121,9 @@ class QueryParser(EnglishParsing):
             )
 
         qualifier = next((s for s in ("remaining", "new", "total", "done") if said(s)), None)
+        forms = self.intents.qualified.get(qualifier or "", {})
+        if forms:  # 还有多少贫困人口: the articles call them 未脱贫人口
+            q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts))
         return replace(
             q,
             qualifier=qualifier,
@@ -128,6 +131,14 @@ class QueryParser(EnglishParsing):
             asks_target=said("asks_target"),
             per_unit=said("per_unit"),
         )
+
+    def _qualified(self, c: Concept, forms: dict[str, str]) -> Concept:
+        """A concept with the articles' word for it under the question's qualifier (and that word's
+        synonyms) among its members."""
+        extra = [w for m in c.members if m in forms for w in self.synonym_of.get(forms[m], (forms[m],))]
+        if not extra:
+            return c
+        return replace(c, members=tuple(dict.fromkeys((*c.members, *extra))))
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:

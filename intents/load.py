@@ -98,6 +98,8 @@ class IntentSet:
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
     title_aliases: dict[str, str] = field(default_factory=dict)  # 一把手 -> 书记: what residents call a title
+    # qualifier -> question word -> the articles' word for it so qualified (remaining: 贫困人口 -> 未脱贫人口)
+    qualified: dict[str, dict[str, str]] = field(default_factory=dict)
     # the English of each unit figures are written in: unit -> (one, many); ("", "") for a measure word
     units_en: dict[str, tuple[str, str]] = field(default_factory=dict)
     # article words that are things one counts, by their English from english.yaml: 贫困村 -> ("poor
@@ -247,6 +249,19 @@ def _title_aliases(raw, titles) -> dict[str, str]:
     return dict(raw)
 
 
+def _qualified(raw) -> dict[str, dict[str, str]]:
+    """vocabulary.yaml's qualified: qualifier (one of the slots) -> {question word: the articles' word}."""
+    ok = isinstance(raw, dict) and all(
+        q in SLOTS
+        and isinstance(m, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in m.items())
+        for q, m in raw.items()
+    )
+    if not ok:
+        raise IntentError("vocabulary.yaml: qualified must map slot names to {question word: article word}")
+    return {q: dict(m) for q, m in raw.items()}
+
+
 def _slots(raw) -> dict[str, tuple[str, ...]]:
     """vocabulary.yaml's slots: words of a question that say which figure it wants (还有 -> remaining)."""
     if not isinstance(raw, dict) or set(raw) != SLOTS:
@@ -326,6 +341,7 @@ def load(folder: str | Path = HERE) -> IntentSet:
         implied_units=_unit_map(vocab, "implied_units", "vocabulary.yaml"),
         titles=_strings(vocab.get("titles"), "vocabulary.yaml: titles"),
         title_aliases=_title_aliases(vocab.get("title_aliases", {}), vocab.get("titles")),
+        qualified=_qualified(vocab.get("qualified", {})),
         slots=_slots(vocab.get("slots")),
         stopwords=stopwords,
         english=english,

@@ -81,3 +81,11 @@ def test_bad_intent_files_are_refused_with_a_clear_message(tmp_path, file, old, 
     with pytest.raises(IntentError, match=message) as err:
         intents.load(folder)
     assert file in str(err.value)
+
+
+def test_a_qualified_word_brings_the_articles_word_for_it(engine):
+    """还有多少贫困人口: with the qualifier remaining, 贫困人口 also matches the articles' 未脱贫人口."""
+    q = engine._state.parser.parse("汝阳县还有多少贫困人口")
+    assert q.qualifier == "remaining" and any("未脱贫人口" in c.members for c in q.concepts)
+    plain = engine._state.parser.parse("汝阳县有多少贫困人口")
+    assert not any("未脱贫人口" in c.members for c in plain.concepts)
