@@ -428,18 +428,26 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     spans = clause_spans(text)
     # each piece with the text before it in the sentence (the previous sentence for the first clause):
     # a definition or an enumeration follows the clause that names the term (推行“两定制、一兜底”，即…)
+    # and the clause after it: the 40家门店 of 在…超市…等40家门店，投放一批政府储备肉 are where the meat is sold
     pieces = [
-        (text[a:b], 0.0, text[spans[i - 1][0] : a] if i else s.before) for i, (a, b) in enumerate(spans)
+        (
+            text[a:b],
+            0.0,
+            text[spans[i - 1][0] : a] if i else s.before,
+            text[b : spans[i + 1][1]] if i + 1 < len(spans) else "",
+        )
+        for i, (a, b) in enumerate(spans)
     ]
     # from a clause to the end: 即…、…和…
-    pieces += [(text[a:], 1.0, text[:a] if i else s.before) for i, (a, _) in enumerate(spans[:-1])]
+    pieces += [(text[a:], 1.0, text[:a] if i else s.before, "") for i, (a, _) in enumerate(spans[:-1])]
     if q.qtype == "fromto":
-        pieces += [(m.group(0), 2.0, text[: m.start()]) for m in CHANGE.finditer(text)]
-    for clause, kind, before in pieces:
+        pieces += [(m.group(0), 2.0, text[: m.start()], "") for m in CHANGE.finditer(text)]
+    for clause, kind, before, after in pieces:
         items = [i for i in _ITEM_SEP.split(clause) if i] if clause.count("、") >= 1 else []
         x = dict(base)
         x.update(
             prev_share=_clause_share(fold(before[-40:]), q.concepts),
+            next_share=_clause_share(fold(after[:40]), q.concepts),
             defines=float(bool(_DEFINES.match(clause))),
             share=_clause_share(clause, q.concepts),
             head=_head_in(clause, q.concepts),

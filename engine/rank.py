@@ -76,6 +76,7 @@ FEATURES = (
     "where_cue",  # the clause names a store, site or address (where questions)
     "short",  # the clause is under six characters
     "prev_share",  # share of the concepts in the text just before the clause (the term it defines)
+    "next_share",  # … and in the clause just after it (在…超市等40家门店，投放一批储备肉)
     "defines",  # the clause opens as a definition or enumeration does (即, 就是, 包括, a colon)
     "span",  # the value runs from its clause to the end of the sentence (a definition or enumeration)
     "length",  # log of the value's length in characters (say what was asked, not the whole sentence)
