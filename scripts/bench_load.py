@@ -38,6 +38,7 @@ ensure_environment()
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import contextlib  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import resource  # noqa: E402
@@ -126,31 +127,42 @@ async def _wait(api: TimedBotApi, chats: set[int], count: int, deadline: float) 
     return False
 
 
+@contextlib.asynccontextmanager
+async def _serving(
+    engine, api: TimedBotApi, workdir: Path, label: str, *, rate_limit: bool, admin_ids=frozenset()
+):
+    """The real bot (bot.app.build_app, long polling) serving `api`, with its own question log and inbox
+    (each run a fresh inbox: the fake's update ids restart), stopped on the way out."""
+    from bot.app import build_app
+    from bot.config import Settings
+
+    settings = Settings(
+        token="123:TEST",
+        base_url=api.base_url,
+        admin_ids=frozenset(admin_ids),
+        question_log=str(workdir / f"questions-{label}.db"),
+        state_db=str(workdir / f"bot-{label}.db"),
+        reload_seconds=3600,
+    )
+    app = build_app(settings, engine, rate_limit=rate_limit)
+    async with app:
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
 async def bot_run(
     engine, messages: list[tuple[int, str]], *, rate_limit: bool, idle: int, workdir: Path, timeout: float
 ) -> dict:
     """One run of the bot against a fresh fake Bot API: idle round trips, then the burst."""
-    from bot.app import build_app
-    from bot.config import Settings
-
     label = "rate_limited" if rate_limit else "raw"
     with TimedBotApi() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            question_log=str(workdir / f"questions-{label}.db"),
-            state_db=str(workdir / f"bot-{label}.db"),
-            reload_seconds=3600,
-        )
-        app = build_app(settings, engine, rate_limit=rate_limit)
-        async with app:
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                return await _measure(api, messages, idle=idle, timeout=timeout, label=label)
-            finally:
-                await app.updater.stop()
-                await app.stop()
+        async with _serving(engine, api, workdir, label, rate_limit=rate_limit):
+            return await _measure(api, messages, idle=idle, timeout=timeout, label=label)
 
 
 async def _measure(
@@ -238,73 +250,53 @@ async def steady_run(
 ) -> dict:
     """A steady load (`rate` messages/s from `chats` chats for `seconds`), with or without an admin's
     /reload after a third of it; latency of each reply from its push (per chat, in order)."""
-    from bot.app import build_app
-    from bot.config import Settings
-
     admin = 7
     with TimedBotApi() as api:
-        settings = Settings(
-            token="123:TEST",
-            base_url=api.base_url,
-            admin_ids=frozenset({admin}),
-            question_log=str(workdir / f"questions-{label}.db"),
-            state_db=str(workdir / f"bot-{label}.db"),  # each run a fresh inbox (the fake's ids restart)
-            reload_seconds=3600,
-        )
-        app = build_app(settings, engine, rate_limit=False)
-        async with app:
-            await app.start()
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            try:
-                # warm up, unmeasured: every chat once (its first message sets things up), then a
-                # second of the load itself, so that both runs measure a bot already serving
-                warm = [(1, questions[k % len(questions)]) for k in range(10)]
-                warm += [(5000 + c, questions[c % len(questions)]) for c in range(chats)]
-                for chat, question in warm:
-                    api.message(chat, question)
-                await _wait(api, {c for c, _ in warm}, len(warm), time.perf_counter() + 60)
-                for k in range(int(rate)):
-                    await asyncio.sleep(1 / rate)
-                    api.message(5000 + k % chats, questions[k % len(questions)])
-                await _wait(api, {c for c, _ in warm}, len(warm) + int(rate), time.perf_counter() + 60)
-                api.forget()
-                lags: list[tuple[float, float]] = []
-                lag_task = asyncio.create_task(_loop_lag(lags))
-                planned = int(rate * seconds)
-                chat_ids: set[int] = set()
-                pushes: dict[int, list[float]] = {}
-                reload_at = planned // 3 if reload else -1
-                reload_pushed = None
-                started = time.perf_counter()
-                k = 0
-                # the load goes on until the planned count is out and, with a reload, until 2 s after the
-                # new fact base serves (so the in-process load of the new base is measured too)
-                while k < planned or (
-                    reload and k < MAX_STEADY_MESSAGES and not _reloaded(api, admin, rate, k)
-                ):
-                    chat, question = 5000 + k % chats, questions[(k * 7 + k // chats) % len(questions)]
-                    delay = started + k / rate - time.perf_counter()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    if k == reload_at:
-                        reload_pushed = time.perf_counter()
-                        api.message(admin, "/reload", user_id=admin)
-                    chat_ids.add(chat)
-                    pushes.setdefault(chat, []).append(time.perf_counter())
-                    api.message(chat, question)
-                    k += 1
-                total = k
-                lag_task.cancel()
-                complete = await _wait(api, chat_ids, total, time.perf_counter() + 60)
-                reload_s = None
-                if reload_pushed is not None and await _wait(api, {admin}, 1, time.perf_counter() + 120):
-                    reload_s = api.replies_for({admin})[0][0] - reload_pushed
-                    text = next(p["text"] for p in api.sent() if int(p["chat_id"]) == admin)
-                    if "Fact base built" not in text:
-                        raise RuntimeError(f"/reload failed: {text}")
-            finally:
-                await app.updater.stop()
-                await app.stop()
+        async with _serving(engine, api, workdir, label, rate_limit=False, admin_ids={admin}) as app:
+            # warm up, unmeasured: every chat once (its first message sets things up), then a
+            # second of the load itself, so that both runs measure a bot already serving
+            warm = [(1, questions[k % len(questions)]) for k in range(10)]
+            warm += [(5000 + c, questions[c % len(questions)]) for c in range(chats)]
+            for chat, question in warm:
+                api.message(chat, question)
+            await _wait(api, {c for c, _ in warm}, len(warm), time.perf_counter() + 60)
+            for k in range(int(rate)):
+                await asyncio.sleep(1 / rate)
+                api.message(5000 + k % chats, questions[k % len(questions)])
+            await _wait(api, {c for c, _ in warm}, len(warm) + int(rate), time.perf_counter() + 60)
+            api.forget()
+            lags: list[tuple[float, float]] = []
+            lag_task = asyncio.create_task(_loop_lag(lags))
+            planned = int(rate * seconds)
+            chat_ids: set[int] = set()
+            pushes: dict[int, list[float]] = {}
+            reload_at = planned // 3 if reload else -1
+            reload_pushed = None
+            started = time.perf_counter()
+            k = 0
+            # the load goes on until the planned count is out and, with a reload, until 2 s after the
+            # new fact base serves (so the in-process load of the new base is measured too)
+            while k < planned or (reload and k < MAX_STEADY_MESSAGES and not _reloaded(api, admin, rate, k)):
+                chat, question = 5000 + k % chats, questions[(k * 7 + k // chats) % len(questions)]
+                delay = started + k / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                if k == reload_at:
+                    reload_pushed = time.perf_counter()
+                    api.message(admin, "/reload", user_id=admin)
+                chat_ids.add(chat)
+                pushes.setdefault(chat, []).append(time.perf_counter())
+                api.message(chat, question)
+                k += 1
+            total = k
+            lag_task.cancel()
+            complete = await _wait(api, chat_ids, total, time.perf_counter() + 60)
+            reload_s = None
+            if reload_pushed is not None and await _wait(api, {admin}, 1, time.perf_counter() + 120):
+                reload_s = api.replies_for({admin})[0][0] - reload_pushed
+                text = next(p["text"] for p in api.sent() if int(p["chat_id"]) == admin)
+                if "Fact base built" not in text:
+                    raise RuntimeError(f"/reload failed: {text}")
         app.bot_data["store"].close()
     latencies, during, series = [], [], []
     seen: dict[int, int] = {}
