@@ -217,28 +217,14 @@ def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | N
     return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
-def _towns_of(place: str, index: KnowledgeIndex) -> list[str]:
-    """The towns and villages of a place, not those of its counties (汝阳's towns are not 洛阳's own):
-    walked down the hierarchy's children map, the same few names for every question."""
-    out, frontier = [], [place]
-    while frontier:
-        frontier = [
-            c
-            for p in frontier
-            for c in index.children(p)
-            if index.places[c].level in ("town", "village") and c not in out
-        ]
-        out += frontier
-    return out
-
-
 def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, float]]:
     """Sentences about the question's place that hold enough of its concepts, joined by the best by
     character-bigram BM25 (so a word no article uses lowers a score and blocks nothing); each with its
     concept coverage and relative BM25, best first."""
     if q.place:
         pool = index.by_place.get(q.place, [])
-        below = index.descendants(q.place) if q.place_kind else _towns_of(q.place, index)
+        # 汝阳's towns are not 洛阳's own: below a place only its towns and villages, unless asked which one
+        below = index.descendants(q.place, None if q.place_kind else ("town", "village"))
         if below:  # 沁县哪个村, 杨安乡张家沟村的村支书: its towns' and villages' sentences answer too
             pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in below)))
     else:

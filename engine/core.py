@@ -414,23 +414,14 @@ class Engine:
         if len(rows) < 2 or sure < self.ranker.threshold:
             return self._not_found(state, q, t)
         if each or EACH.search(q.text) and not _MORE_LESS_ASKED.search(q.text):  # 各多少: both, no verdict
-            return Answer(
-                True,
-                "；".join(line(p, h) for p, h in rows),
-                "compare",
-                place=rows[0][0],
-                confidence=round(sure, 3),
-                lang=q.lang,
-                sources=[
-                    Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows
-                ],
-                value=stated(rows),
-            )
-        fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
-        rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
-        winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
-        verdict = t["less" if fewer else "more"].format(winner=winner)
-        text = t["compare"].format(verdict=verdict, lines="；".join(line(p, h) for p, h in rows))
+            text, value = "；".join(line(p, h) for p, h in rows), stated(rows)
+        else:
+            fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
+            rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
+            winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
+            verdict = t["less" if fewer else "more"].format(winner=winner)
+            lines = "；".join(line(p, h) for p, h in rows)  # the winner first
+            text, value = t["compare"].format(verdict=verdict, lines=lines), f"{stated(rows)}；{verdict}"
         return Answer(
             True,
             text,
@@ -441,7 +432,7 @@ class Engine:
             sources=[
                 Source(state.index.article_title(h.sentence.article_id), h.sentence.text) for _, h in rows
             ],
-            value=f"{stated(rows)}；{verdict}",
+            value=value,
         )
 
     @staticmethod

@@ -287,22 +287,24 @@ class KnowledgeIndex:
             out.setdefault(p.parent, []).append(p.name)
         return out
 
-    def children(self, name: str) -> list[str]:
-        """The places right under `name` in the hierarchy."""
-        return self._children.get(name, [])
-
     @functools.cached_property
     def _place_order(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.places)}
 
-    def descendants(self, name: str) -> list[str]:
+    def descendants(self, name: str, levels: tuple[str, ...] | None = None) -> list[str]:
         """Places under `name` in the hierarchy (its districts, towns...), nearest first (each generation
-        in the places table's order)."""
+        in the places table's order); with `levels`, only those reached through places of these levels
+        (("town", "village"): a county's own towns and villages, not its districts')."""
         out: list[str] = []
         seen: set[str] = set()
         frontier = [name]
         while frontier:
-            below = {c for p in frontier for c in self._children.get(p, ())}
+            below = {
+                c
+                for p in frontier
+                for c in self._children.get(p, ())
+                if levels is None or self.places[c].level in levels
+            }
             frontier = sorted((c for c in below if c not in seen), key=self._place_order.__getitem__)
             out += frontier
             seen.update(frontier)

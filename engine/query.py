@@ -261,7 +261,7 @@ class QueryParser(EnglishParsing):
         unit = self._unit_zh(text, qtype)
         body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
-            body = re.sub(f"委?{alias}", " ", body) if alias else body.replace(title, " ")
+            body = re.sub(f"委?{re.escape(alias)}", " ", body) if alias else body.replace(title, " ")
             if title[0] in "省市县区":
                 body = body.replace(title[1:], " ")
         for cue in self._cue_words:

@@ -8,20 +8,10 @@ from engine.answer import Hit
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.question import Query
 from intents import IntentSet
+from intents.load import UNIT_CLASSES
 
 _APPROX = re.compile(r"\d[余多]")  # 1900余万元, 3000多人: "over"
-_AMOUNTS = (
-    "count",
-    "person",
-    "household",
-    "money",
-    "percent",
-    "area",
-    "length",
-    "weight",
-    "power",
-    "duration",
-)
+_AMOUNTS = UNIT_CLASSES - {"phone"}  # units whose figures are amounts to write out in English
 
 
 def place_label(name: str | None, lang: str, index: KnowledgeIndex) -> str:

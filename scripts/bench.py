@@ -222,16 +222,21 @@ def slowest(
     return out
 
 
+def _sentence_texts(db) -> list[str]:
+    """The fact base's sentences in order (read-only): what the baselines search."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute("select text from sentences order by id")]
+    finally:
+        conn.close()
+
+
 def worker_bm25(spec: dict) -> dict:
     """BM25 over the fact base's sentences (the baseline of section 6), timed on the same questions as the
     engine; its own process, so that its index does not count in the engine's memory."""
-    import sqlite3
-
-    conn = sqlite3.connect(f"file:{spec['db']}?mode=ro", uri=True)
-    try:
-        sentences = [r[0] for r in conn.execute("select text from sentences order by id")]
-    finally:
-        conn.close()
+    sentences = _sentence_texts(spec["db"])
     started = time.perf_counter()
     bm25 = BM25(sentences)
     index_s = time.perf_counter() - started
@@ -356,15 +361,9 @@ class BM25:
 
 def baselines(db: Path, rounds: list[list[dict]], engine_p50_ms: float) -> dict:
     """BM25 and rapidfuzz extractOne over the fact base's sentences, timed on the same questions."""
-    import sqlite3
-
     from rapidfuzz import fuzz, process
 
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        sentences = [r[0] for r in conn.execute("select text from sentences order by id")]
-    finally:
-        conn.close()
+    sentences = _sentence_texts(db)
     started = time.perf_counter()
     bm25 = BM25(sentences)
     index_s = time.perf_counter() - started
