@@ -261,9 +261,24 @@ def _base(
         "rank": 1.0 / (1 + rank),
         "place_named": float(bool(q.place) and any(a in s.text for a in index.aliases_of(q.place))),
         "sub_place": float(bool(q.place) and q.place not in s.places),
+        "parent_first": float(bool(q.place) and _about_parent(s, q.place, index)),
         f"kind_{kind}": 1.0,
         f"ask@{q.qtype}": 1.0,
     }
+
+
+def _about_parent(s: Sentence, place: str, index: KnowledgeIndex) -> bool:
+    """The sentence is first about a place that holds the one asked (市里成立4个督查组…109个贫困村 in a
+    paragraph on 修武县): its figures are likely the city's, not the county's."""
+    first = s.places[0] if s.places else None
+    if first is None or first == place:
+        return False
+    up, seen = index.places.get(place), 0
+    while up is not None and up.parent and seen < 8:
+        if up.parent == first:
+            return True
+        up, seen = index.places.get(up.parent), seen + 1
+    return False
 
 
 def _head_in(clause: str, concepts: tuple[Concept, ...]) -> float:

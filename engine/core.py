@@ -290,6 +290,7 @@ class Engine:
             "top_qual": f.get("qual_agree", 0.0) - f.get("qual_conflict", 0.0),
             "top_year": f.get("year_match", 0.0),
             "top_place": f.get("place_named", 0.0),
+            "top_parent": f.get("parent_first", 0.0),
             # what no right candidate teaches the ranker (an unanswerable question has none): the best one
             # counts something else (多少张床位: 10所) or is a total where a figure per household is asked
             # a what-is or list answer that goes on to the definition the sentence gives (engine/answer.py)

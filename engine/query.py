@@ -11,7 +11,7 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from engine.numerals import small_numeral
+from kb.numerals import small_numeral
 from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
@@ -21,6 +21,7 @@ from kb.numbers import is_baseline
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
+_SPLIT_WORD = re.compile(r"([\u4e00-\u9fff])[的了过]([\u4e00-\u9fff])")
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -88,6 +89,8 @@ class QueryParser(EnglishParsing):
         }
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
+        # words that say which figure is wanted (当初, 打算, 加起来) are slots, not topics to search for
+        self._slot_words = {w for ws in intents.slots.values() for w in ws if not w.isascii()}
         self._measure_res = [  # 多少名, 几个: the measure word says the kind of figure (longest words first)
             (
                 cls,
@@ -244,6 +247,8 @@ class QueryParser(EnglishParsing):
         if which_place and qtype in ("what", "where", "list", "how_many"):
             qtype, typed = "where", True  # 搬到了哪个村: a place's name
         two_places = len(places) >= 2 and not self._nested(places)
+        if len(places) >= 2 and not two_places:  # 洛阳汝阳县: the narrower place is the one asked about
+            places = [places[1], places[0], *places[2:]]
         if (
             two_places
             and (_COMPARE.search(text) or EACH.search(text))
@@ -269,6 +274,8 @@ class QueryParser(EnglishParsing):
         if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind)
             body = body.replace(which_place.group(0), " ")
         concepts = mark_head(self._concepts(self._words_zh(body)), text)
+        if unit == "area" and concepts and not any(c.unit == "area" for c in concepts):
+            unit = None  # 电站有多大, 多大规模: 多大 asks the size of a thing, an area only of a place
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         wants_time = bool(re.search(r"几点|几时|什么时间段|营业时间", text))
@@ -387,6 +394,10 @@ class QueryParser(EnglishParsing):
 
     def _words_zh(self, body: str) -> list[tuple[str, ...]]:
         words: list[tuple[str, ...]] = []
+        # 摘的帽, 脱了贫: a verb and its object split by a particle are the articles' word (摘帽, 脱贫)
+        body = _SPLIT_WORD.sub(
+            lambda m: m.group(1) + m.group(2) if self._known_word(m.group(1) + m.group(2)) else m.group(0), body
+        )
         for member in self._members:  # known domain words first, longest first
             if len(member) >= 2 and member in body:
                 words.append(self.synonym_of[member])
@@ -394,8 +405,10 @@ class QueryParser(EnglishParsing):
         for unit_words in self.intents.unit_words.values():  # 人口, 多少钱 ... say the unit, not the topic
             for w in unit_words:
                 body = body.replace(w, " ")
-        for token in self.tokenizer.lcut(body):
+        for token in self._joined(self.tokenizer.lcut(body)):
             token = token.strip()
+            if token in self._slot_words and token not in self.synonym_of and not self.index.containing(token):
+                continue
             if len(token) == 1 and token in self.synonym_of and token not in self.intents.stopwords:
                 words.append(self.synonym_of[token])  # 卖 is one of 销售's words
                 continue
@@ -406,3 +419,31 @@ class QueryParser(EnglishParsing):
                 token = self.typos.sounds_like(token) or token
             words.append(self.synonym_of.get(token, (token,)))
         return words
+
+    def _known_word(self, word: str) -> bool:
+        return word in self.synonym_of or word in self.index.terms
+
+    def _joined(self, tokens: list[str]) -> list[str]:
+        """jieba's tokens with a run of single characters joined where the articles hold the join (因/病 ->
+        因病): a one-character word of a question is too often dropped, and the pair is a word."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            t = tokens[i]
+            if len(t) == 1 and t not in self._stop_chars and re.match(r"[\u4e00-\u9fff]", t):
+                j = i + 1
+                while j < len(tokens) and j - i < 4 and len(tokens[j]) == 1 and tokens[j] not in self._stop_chars:
+                    j += 1
+                for k in range(j, i + 1, -1):  # the longest join the articles hold
+                    word = "".join(tokens[i:k])
+                    if self.index.containing(word):
+                        out.append(word)
+                        i = k
+                        break
+                else:
+                    out.append(t)
+                    i += 1
+                continue
+            out.append(t)
+            i += 1
+        return out

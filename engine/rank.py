@@ -66,6 +66,7 @@ FEATURES = (
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)
     "sub_place",  # the sentence is about a town or village of the place asked, not the place itself
+    "parent_first",  # the sentence is first about a place holding the one asked (the city of the county)
     "kind_figure",
     "kind_date",
     "kind_name",
@@ -136,6 +137,7 @@ SIGNALS = (
     "top_qual",  # qualifier agreement,
     "top_year",  # the year asked
     "top_place",  # the sentence names the place asked
+    "top_parent",  # … or is first about a place that holds it (its figure likely that place's)
     "top_defined",  # a what-is or list answer followed by the definition its sentence gives (即…)
     "top_mismatch",  # its measure word or per-unit kind is not the one asked
     "ask_figure",  # the kind of question: a figure (how many, rate, compare),

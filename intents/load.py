@@ -21,6 +21,7 @@ UNIT_CLASSES = {
     "weight",
     "power",
     "duration",
+    "age",
     "phone",
 }
 REPLY_KEYS = {

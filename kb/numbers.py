@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb.numerals import small_numeral
+
 # longest units first so that 平方公里 wins over 公里 and 人次 over 人
 UNIT_CLASSES: dict[str, tuple[str, ...]] = {
     "percent": ("个百分点", "%"),
@@ -48,6 +50,7 @@ UNIT_CLASSES: dict[str, tuple[str, ...]] = {
         "县",
     ),
     "duration": ("天", "年"),
+    "age": ("岁",),
 }
 _UNITS = sorted(((u, c) for c, us in UNIT_CLASSES.items() for u in us), key=lambda uc: -len(uc[0]))
 UNIT_CLASS = dict(_UNITS)
@@ -99,8 +102,37 @@ class Figure:
     unit_class: str
 
 
+# a count written in Chinese numerals (先后两次承办, 分三批, 六个体系): 二 to 九十九 before a measure word of a
+# count, people or households; 一 is left out (一批储备肉, 一个老乡: an article, not a figure), as are ordinals
+# (第三批), runs of numerals (十三五) and what points back (这两条路)
+_CN_UNITS = "|".join(
+    re.escape(u) for c in ("count", "person", "household") for u in UNIT_CLASSES[c] if len(u) == 1
+)
+CN_VALUE_RE = re.compile(
+    rf"(?<![一二两三四五六七八九十百千万第每周期初这那此该])(?P<num>[二两三四五六七八九十]|[一二三四五六七八九]?十[一二三四五六七八九]?)"
+    rf"(?P<unit>{_CN_UNITS})"
+)
+
+
 def figures(text: str) -> list[Figure]:
     """Every figure with a unit or magnitude in `text`, years and dates left out."""
+    return sorted([*_digit_figures(text), *_numeral_figures(text)], key=lambda f: f.start)
+
+
+def _numeral_figures(text: str) -> list[Figure]:
+    out = []
+    for m in CN_VALUE_RE.finditer(text):
+        value = small_numeral(m.group("num").replace("两", "二"))
+        if value is not None:
+            unit = m.group("unit")
+            out.append(Figure(m.group(0), m.start(), m.end(), float(value), unit, UNIT_CLASS[unit]))
+    return out
+
+
+_RANGE_FROM = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?(?:至|到|～|~|—|-)")
+
+
+def _digit_figures(text: str) -> list[Figure]:
     taken = [m.span() for m in DATE_RE.finditer(text)] + [m.span() for m in YEAR_RE.finditer(text)]
     out = []
     for m in VALUE_RE.finditer(text):
@@ -119,6 +151,9 @@ def figures(text: str) -> list[Figure]:
         text_ = m.group(0)
         if unit == "年" and not mag:
             continue  # "5年" is too often a span of years
+        low = _RANGE_FROM.search(text, 0, start)
+        if low and low.end() == start:  # 900至1800元: one figure, the range, stated whole
+            start, text_ = low.start(), text[low.start() : end]
         out.append(Figure(text_, start, end, amount, unit, cls))
     return out
 

@@ -176,10 +176,16 @@ def test_a_count_counts_the_noun_after_it(engine):
 
 
 def test_comparison_with_one_figure_missing_says_so(engine):
-    ans = engine.ask("周口和沁县谁修的农村公路多")
+    ans = engine.ask("周口和沁县谁建的过渡安置房多")  # no article gives 沁县's
     # the one figure found is said, but not as the answer: a comparison was asked, and half of one is none
-    assert "2291公里" in ans.text and "沁县" in ans.text and "无法比较" in ans.text
+    assert "8500套" in ans.text and "沁县" in ans.text and "无法比较" in ans.text
     assert not ans.found and ans.value is None
+
+
+def test_residents_word_for_the_articles_thing_compares_both(engine):
+    # 农村公路 (周口) and 四好农村道路 (沁县) are one thing in residents' words: both figures, and the verdict
+    ans = engine.ask("周口和沁县谁修的农村公路多")
+    assert ans.found and "2291" in ans.value and "478" in ans.value and "周口" in ans.value
 
 
 def test_each_of_two_places_gives_both_figures_or_none(engine):
@@ -249,3 +255,23 @@ def test_a_question_on_a_topic_no_article_is_about_gets_the_out_of_scope_reply(e
         ans = engine.ask(question)
         assert not ans.found and ans.intent == "out_of_scope", (question, ans.text)
     assert engine.ask("汝阳县未脱贫人口有多少").found  # an answerable question is not caught by it
+
+
+def test_words_residents_split_or_spell_out_still_match(engine):
+    parse = engine._state.parser.parse
+    assert "摘帽" in parse("沈丘县是哪年摘的帽").concepts[0].members  # 摘的帽: the articles' 摘帽
+    assert any("因病" in c.members for c in parse("焦作因病致贫多少").concepts)  # jieba's 因/病 joined
+    assert not any("当初" in c.members for c in parse("汝阳当初有多少贫困人口").concepts)  # a slot word
+
+
+def test_the_narrower_of_two_nested_places_is_asked(engine):
+    q = engine._state.parser.parse("洛阳汝阳县总人口多少")
+    assert q.place == "汝阳县" and q.qtype != "compare"
+    assert "52万" in engine.ask("洛阳汝阳县总人口多少").value
+
+
+def test_how_big_a_thing_is_not_an_area(engine):
+    parse = engine._state.parser.parse
+    assert parse("汝阳县有多大").unit_class == "area"  # a place's size is its area
+    assert parse("汝阳村级光伏电站多大规模").unit_class is None  # a power station's is not
+    assert parse("张水林多大岁数").unit_class == "age"

@@ -59,3 +59,21 @@ def test_phone_numbers_and_baseline_years():
 def test_a_surname_the_tagger_splits_off_after_a_title_is_joined():
     rows = extract("市民政局局长马海涛介绍，县委书记卢展明调研", 2021)
     assert [r["value"] for r in rows if r["unit_class"] == "name"] == ["马海涛", "卢展明"]
+
+
+def test_counts_in_chinese_numerals_are_figures():
+    got = [(f.text, f.amount, f.unit_class) for f in figures("先后两次承办培训会，分三批培育213个基地")]
+    assert got == [("两次", 2.0, "count"), ("三批", 3.0, "count"), ("213个", 213.0, "count")]
+    # 一 is an article (一批储备肉), ordinals and what points back (这两条路) are no new figure
+    assert figures("投放一批储备肉") == figures("第三批") == figures("这两条路") == figures("十三五") == []
+
+
+def test_a_range_is_one_figure_stated_whole():
+    (f,) = figures("实现关联贫困户年收入增加900至1800元")
+    assert (f.text, f.unit_class) == ("900至1800元", "money")
+    assert [g.text for g in figures("由2760元提高到3360元")] == ["2760元", "3360元"]  # a change, not a range
+
+
+def test_an_age_is_its_own_kind_of_figure():
+    (f,) = figures("突发心脏病倒在扶贫一线，年仅54岁")
+    assert (f.text, f.unit_class) == ("54岁", "age")

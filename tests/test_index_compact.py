@@ -22,7 +22,7 @@ from engine import Engine
 from engine import answer as finder
 from engine.index import KnowledgeIndex, longest_first
 from engine.normalize import fold
-from engine.numerals import small_numeral
+from kb.numerals import small_numeral
 from engine.query import _numeral
 from kb import postings, sounds, store
 
