@@ -11,12 +11,12 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from kb.numerals import small_numeral
 from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import tokens
 from kb.numbers import is_baseline
+from kb.numerals import small_numeral
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
@@ -125,8 +125,13 @@ class QueryParser(EnglishParsing):
 
         qualifier = next((s for s in ("remaining", "new", "total", "done") if said(s)), None)
         forms = self.intents.qualified.get(qualifier or "", {})
-        if forms:  # 还有多少贫困人口: the articles call them 未脱贫人口
-            q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts))
+        if q.qtype == "fromto" or said("asks_from"):
+            forms = {}  # 从原来多少降到还剩多少: 还剩 qualifies the end of a change, which names the whole
+        if forms:  # 还有多少贫困人口: the articles call them 未脱贫人口, and that is the wording to look for
+            body = q.body
+            for word, theirs in forms.items():
+                body = body.replace(word, theirs) if theirs not in body else body
+            q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts), body=body)
         return replace(
             q,
             qualifier=qualifier,
@@ -141,7 +146,7 @@ class QueryParser(EnglishParsing):
         extra = [w for m in c.members if m in forms for w in self.synonym_of.get(forms[m], (forms[m],))]
         if not extra:
             return c
-        return replace(c, members=tuple(dict.fromkeys((*c.members, *extra))))
+        return replace(c, members=tuple(dict.fromkeys(extra)))  # the qualified thing, not the whole
 
     # ---- pieces shared by both languages -----------------------------------------------------
     def smalltalk(self, text: str) -> str | None:
@@ -396,7 +401,8 @@ class QueryParser(EnglishParsing):
         words: list[tuple[str, ...]] = []
         # 摘的帽, 脱了贫: a verb and its object split by a particle are the articles' word (摘帽, 脱贫)
         body = _SPLIT_WORD.sub(
-            lambda m: m.group(1) + m.group(2) if self._known_word(m.group(1) + m.group(2)) else m.group(0), body
+            lambda m: m.group(1) + m.group(2) if self._known_word(m.group(1) + m.group(2)) else m.group(0),
+            body,
         )
         for member in self._members:  # known domain words first, longest first
             if len(member) >= 2 and member in body:
@@ -407,7 +413,11 @@ class QueryParser(EnglishParsing):
                 body = body.replace(w, " ")
         for token in self._joined(self.tokenizer.lcut(body)):
             token = token.strip()
-            if token in self._slot_words and token not in self.synonym_of and not self.index.containing(token):
+            if (
+                token in self._slot_words
+                and token not in self.synonym_of
+                and not self.index.containing(token)
+            ):
                 continue
             if len(token) == 1 and token in self.synonym_of and token not in self.intents.stopwords:
                 words.append(self.synonym_of[token])  # 卖 is one of 销售's words
@@ -432,7 +442,12 @@ class QueryParser(EnglishParsing):
             t = tokens[i]
             if len(t) == 1 and t not in self._stop_chars and re.match(r"[\u4e00-\u9fff]", t):
                 j = i + 1
-                while j < len(tokens) and j - i < 4 and len(tokens[j]) == 1 and tokens[j] not in self._stop_chars:
+                while (
+                    j < len(tokens)
+                    and j - i < 4
+                    and len(tokens[j]) == 1
+                    and tokens[j] not in self._stop_chars
+                ):
                     j += 1
                 for k in range(j, i + 1, -1):  # the longest join the articles hold
                     word = "".join(tokens[i:k])

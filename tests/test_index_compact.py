@@ -22,9 +22,9 @@ from engine import Engine
 from engine import answer as finder
 from engine.index import KnowledgeIndex, longest_first
 from engine.normalize import fold
-from kb.numerals import small_numeral
 from engine.query import _numeral
 from kb import postings, sounds, store
+from kb.numerals import small_numeral
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -84,8 +84,14 @@ def test_bad_intent_files_are_refused_with_a_clear_message(tmp_path, file, old, 
 
 
 def test_a_qualified_word_brings_the_articles_word_for_it(engine):
-    """还有多少贫困人口: with the qualifier remaining, 贫困人口 also matches the articles' 未脱贫人口."""
+    """还有多少贫困人口: with the qualifier remaining, 贫困人口 is the articles' 未脱贫人口 (the whole is not
+    what is asked), and the 2012 total is not the answer."""
     q = engine._state.parser.parse("汝阳县还有多少贫困人口")
     assert q.qualifier == "remaining" and any("未脱贫人口" in c.members for c in q.concepts)
+    assert not any("贫困人口" in c.members for c in q.concepts)
+    assert engine.ask("汝阳县还有多少贫困人口").value == "5155人"
+    # … but a change from the whole to what remains keeps both
+    change = engine._state.parser.parse("汝阳贫困人口从原来多少降到现在还剩多少")
+    assert any("贫困人口" in c.members for c in change.concepts)
     plain = engine._state.parser.parse("汝阳县有多少贫困人口")
     assert not any("未脱贫人口" in c.members for c in plain.concepts)
