@@ -256,8 +256,11 @@ class Engine:
             return None
         facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount and f.id != best.fact.id]
         wanted = [u for u in q.units_asked if u and u != best.fact.unit_class]
+        counted = [m for m in q.measures if m != best.fact.unit]
         if wanted:  # 多少干部组成了多少支工作队: person, after the count of teams
             facts = [f for f in facts if f.unit_class == wanted[0]]
+        elif counted:  # 分几批培育了多少个基地: the count of batches beside that of bases
+            facts = [f for f in facts if f.unit == counted[0]]
         else:
             facts = [f for f in facts if f.unit_class != best.fact.unit_class]
         return min(facts, key=lambda f: abs(f.start - best.fact.start), default=None)

@@ -21,6 +21,7 @@ from kb.numerals import small_numeral
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
+_INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")
 _SPLIT_WORD = re.compile(r"([\u4e00-\u9fff])[的了过]([\u4e00-\u9fff])")
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
@@ -187,8 +188,10 @@ class QueryParser(EnglishParsing):
         ):
             return "yesno", True
         target = low.strip() if english else text
+        # 去了哪, 修的哪些: a particle inside a cue (去哪, 哪些) leaves it a cue
+        bare = target if english else _INNER_PARTICLE.sub("", text)
         for name, pattern, cue in self._cues[english]:
-            if pattern.search(target) if pattern else cue in target:
+            if pattern.search(target) if pattern else (cue in target or cue in bare):
                 return name, True
         return "what", False
 
@@ -320,6 +323,7 @@ class QueryParser(EnglishParsing):
             list_size=list_size,
             place_kind=which_place.group(1) if which_place else None,
             measure=next((m.group(1) for m in _ASKED_MEASURE.finditer(text)), None),
+            measures=tuple(m.group(1) for m in _ASKED_MEASURE.finditer(text)),
             years=years if len(years) == 2 else (),
             units_asked=self._units_asked(text),
         )

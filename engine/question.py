@@ -93,6 +93,7 @@ class Query:
     asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
     per_unit: bool = False  # a figure per household, person, year… (每户补多少, 人均): not a total
     measure: str | None = None  # the measure word asked with (多少张床位: 张)
+    measures: tuple[str, ...] = ()  # every measure word asked with (分几批培育了多少个: 批, 个)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
     years: tuple[int, ...] = ()  # two years the question spans (从2016年到2019年, 2018年比2017年): both asked
     extra: dict = field(default_factory=dict, compare=False)

@@ -459,6 +459,8 @@ def build_kb(
                     warnings.append(f"{name} dropped from the fact base (allowed removal): {reason}")
                 else:
                     refused.append(f"{name} is in the fact base but now unreadable: {reason}")
+            if previous and not allow_removal:  # a damaged articles.yaml would drop every title, date, home
+                refused += [w for w in warnings if w.startswith(f"{METADATA} ignored")]
             if refused:
                 raise _refuse(refused)
             if not articles:

@@ -129,6 +129,7 @@ def _numeral_figures(text: str) -> list[Figure]:
     return out
 
 
+_SPAN_OF_YEARS = re.compile(r"(?:分|用|历时|连续|持续)$")
 _RANGE_FROM = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:万|亿)?(?:至|到|～|~|—|-)")
 
 
@@ -149,8 +150,8 @@ def _digit_figures(text: str) -> list[Figure]:
         amount = float(m.group("num")) * _MAG.get(mag, 1)
         cls = "percent" if unit == "个百分点" else UNIT_CLASS.get(unit, "count" if mag else "")
         text_ = m.group(0)
-        if unit == "年" and not mag:
-            continue  # "5年" is too often a span of years
+        if unit == "年" and not mag and not _SPAN_OF_YEARS.search(text, 0, start):
+            continue  # "5年" is too often a span of years (2016-2020年), unless said as one (分3年建设)
         low = _RANGE_FROM.search(text, 0, start)
         if low and low.end() == start:  # 900至1800元: one figure, the range, stated whole
             start, text_ = low.start(), text[low.start() : end]

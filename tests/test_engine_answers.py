@@ -275,3 +275,10 @@ def test_how_big_a_thing_is_not_an_area(engine):
     assert parse("汝阳县有多大").unit_class == "area"  # a place's size is its area
     assert parse("汝阳村级光伏电站多大规模").unit_class is None  # a power station's is not
     assert parse("张水林多大岁数").unit_class == "age"
+
+
+def test_two_counts_asked_by_their_measure_words(engine):
+    value = engine.ask("周口分几批培育了多少个市级产业扶贫基地").value
+    assert value and "三批" in value and "213个" in value  # 几批 and 多少个: both counts, each its own
+    value = engine.ask("周口计划几年建多少套过渡安置房").value
+    assert value and "3年" in value and "8500套" in value

@@ -77,3 +77,11 @@ def test_a_range_is_one_figure_stated_whole():
 def test_an_age_is_its_own_kind_of_figure():
     (f,) = figures("突发心脏病倒在扶贫一线，年仅54岁")
     assert (f.text, f.unit_class) == ("54岁", "age")
+
+
+def test_a_span_of_years_said_as_one_is_a_duration():
+    assert [(f.text, f.unit_class) for f in figures("计划分3年建设过渡安置房8500套")] == [
+        ("3年", "duration"),
+        ("8500套", "count"),
+    ]
+    assert figures("2016-2020年") == figures("5年来") == []  # years, not a duration
