@@ -310,6 +310,11 @@ class Engine:
             "followup": float(q.followup and q.extra.get("new_words", True)),  # 一年能卖多少钱 after …
             "followup_same": float(q.followup and not q.extra.get("new_words", True)),  # 2019年呢, 那沁阳呢
             "agree": sum(h.value == best.value for h in hits[:5]) / 5,
+            # the best answer looks like what its kind of question asks: a store or site for where, items
+            # for a list, a person's name for who
+            "top_looks": {"where": f.get("where_cue", 0.0), "list": f.get("items", 0.0)}.get(
+                q.qtype, f.get("person", 0.0) if q.qtype == "who" else 0.0
+            ),
             "two_missing": float(
                 bool(best.fact) and figures_asked(q.text) >= 2 and not self._second_figure(q, best, index)
             ),

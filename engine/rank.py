@@ -149,6 +149,7 @@ SIGNALS = (
     "followup",  # a follow-up with words of its own, read with the last question's context
     "followup_same",  # a follow-up that only changes the place, year or title (那沁阳呢, 2019年呢)
     "agree",  # share of the five best candidates that state the same value
+    "top_looks",  # the best answer has the shape its kind asks (a site for where, items, a person's name)
     "two_missing",  # two figures asked (多少户多少人) and the best one's sentence holds no second of the kind
 )
 
