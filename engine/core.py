@@ -209,6 +209,26 @@ class Engine:
             return self._not_found(state, q, t)
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
+        best, text, value = self._stated(q, hits, index, t)
+        place = q.place or (best.sentence.places[0] if best.sentence.places else None)
+        return Answer(
+            True,
+            text,
+            q.qtype,
+            place=place,
+            confidence=round(confidence, 3),
+            sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
+            alternatives=self._readings(hits, best.score - READING_GAP, index, q.lang)[1:4],
+            lang=q.lang,
+            year=best.year,
+            value=value,
+        )
+
+    def _stated(
+        self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex, t: dict[str, str]
+    ) -> tuple[finder.Hit, str, str]:
+        """The best candidate, the reply's text and what it states (the value): the newest report's figure,
+        a definition whole, the second figure asked, a yes/no verdict with its fact."""
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
             best = finder.with_definition(best)
@@ -234,19 +254,7 @@ class Engine:
                 if en
                 else (f"{verdict}。{text}", f"{verdict}：{stated}")
             )
-        place = q.place or (best.sentence.places[0] if best.sentence.places else None)
-        return Answer(
-            True,
-            text,
-            q.qtype,
-            place=place,
-            confidence=round(confidence, 3),
-            sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
-            alternatives=self._readings(hits, best.score - READING_GAP, index, q.lang)[1:4],
-            lang=q.lang,
-            year=best.year,
-            value=value,
-        )
+        return best, text, value
 
     @staticmethod
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):
