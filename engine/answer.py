@@ -475,13 +475,15 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     places first, else a two- or three-character name before the kind; not those the question names;
     nearest the question's words first."""
     kind = q.place_kind or ""
-    text, hits = s.text, []
+    text, hits, names = s.text, [], []
     sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
     for source, own in sources:
         found: list[tuple[int, int, str, bool]] = []
         for m in index.place_re.finditer(source):
             name = index.alias_to_place[m.group(0)]
-            if name.endswith(kind):
+            info = index.places.get(name)
+            # 哪几个县: 偃师市 is a county too (a county-level city)
+            if name.endswith(kind) or (kind == "县" and info is not None and info.level == "county"):
                 found.append((m.start(), m.end(), name, True))
         for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){kind}", source):
             if any(a < m.end() and m.start() < b for a, b, _, _ in found):
@@ -503,6 +505,13 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
                 share=_clause_share(clause, q.concepts),
             )
             hits.append(Hit(s, name, clause, x, base["cov"]))
+            if own:
+                names.append(name)
+    names = list(dict.fromkeys(names))
+    if q.place_many and len(names) >= 2:  # 哪几个县: every one the sentence names, together
+        x = dict(base)
+        x.update(items=min(len(names), 6) / 6, where_cue=1.0, share=_clause_share(text, q.concepts))
+        hits.append(Hit(s, "、".join(names), text, x, base["cov"]))
     return hits
 
 

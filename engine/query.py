@@ -322,6 +322,7 @@ class QueryParser(EnglishParsing):
             wants_time=wants_time,
             list_size=list_size,
             place_kind=which_place.group(1) if which_place else None,
+            place_many=bool(which_place and re.match(r"哪(?:些|几)", which_place.group(0))),
             measure=next((m.group(1) for m in _ASKED_MEASURE.finditer(text)), None),
             measures=tuple(m.group(1) for m in _ASKED_MEASURE.finditer(text)),
             years=years if len(years) == 2 else (),

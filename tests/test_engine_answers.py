@@ -2,6 +2,8 @@
 
 import pytest
 
+from engine import answer as finder
+
 
 @pytest.mark.parametrize(
     ("question", "expected", "place"),
@@ -282,3 +284,14 @@ def test_two_counts_asked_by_their_measure_words(engine):
     assert value and "三批" in value and "213个" in value  # 几批 and 多少个: both counts, each its own
     value = engine.ask("周口计划几年建多少套过渡安置房").value
     assert value and "3年" in value and "8500套" in value
+
+
+def test_which_ones_of_a_kind_of_place_are_all_named(engine):
+    q = engine._state.parser.parse("焦作市委书记暗访去了哪些县")
+    assert q.place_kind == "县" and q.place_many
+    hits = [h for h in finder.find(q, engine._state.index, engine.ranker) if "、" in h.value]
+    assert hits and {"修武县", "武陟县"} <= set(hits[0].value.split("、"))
+    # a county-level city is one of the counties asked (偃师市 among 孟津县, 洛宁县…)
+    q = engine._state.parser.parse("洛阳今年哪几个县的人民医院要提质升级")
+    values = [h.value for h in finder.find(q, engine._state.index, engine.ranker)]
+    assert any("偃师市" in v and "栾川县" in v for v in values)
