@@ -592,6 +592,16 @@ def with_definition(hit: Hit) -> Hit:
     return replace(hit, value=value, quote=value)
 
 
+def with_rest(hit: Hit) -> Hit:
+    """A clause with the rest of its sentence after it (超额完成了省下达的目标任务 with 提前一年完成任务)."""
+    text = hit.sentence.text
+    at = text.find(hit.value)
+    if at < 0:
+        return hit
+    value = text[at:].rstrip("。；;")
+    return replace(hit, value=value, quote=value)
+
+
 SAME_METRIC = 90  # rapidfuzz partial ratio of two clauses, figures left out, from which they state one metric
 
 

@@ -232,6 +232,13 @@ class Engine:
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
             best = finder.with_definition(best)
+        verdict = (
+            t["no"] if negated(best.quote) else t["yes"]
+        )  # of the clause itself, before its sentence's rest
+        if (
+            q.qtype == "yesno" and best.fact is None
+        ):  # the clause with the rest of its sentence: the fact whole
+            best = finder.with_rest(best)
         en = q.lang == "en"
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
@@ -247,7 +254,6 @@ class Engine:
             )
             text = text.replace(hit_value(best, q.lang, self.intents), value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
-            verdict = t["no"] if negated(best.quote) else t["yes"]
             stated = hit_value(best, q.lang, self.intents)
             text, value = (
                 (f"{verdict}. {text}", f"{verdict}: {stated}")

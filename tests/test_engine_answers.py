@@ -295,3 +295,10 @@ def test_which_ones_of_a_kind_of_place_are_all_named(engine):
     q = engine._state.parser.parse("洛阳今年哪几个县的人民医院要提质升级")
     values = [h.value for h in finder.find(q, engine._state.index, engine.ranker)]
     assert any("偃师市" in v and "栾川县" in v for v in values)
+
+
+def test_a_yes_no_answer_states_the_whole_fact_it_rests_on(engine):
+    ans = engine.ask("周口贫困村饮水安全工程提前完成了没")
+    # the verdict, the clause and the rest of its sentence (提前一年完成任务), in the value and the reply
+    assert ans.found and ans.value.startswith("是") and "2017年底" in ans.value and "提前一年" in ans.value
+    assert "提前一年" in ans.text
