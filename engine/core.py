@@ -234,8 +234,8 @@ class Engine:
             best = finder.with_definition(best)
         # the verdict is the clause's own, before its sentence's rest is added
         verdict = t["no"] if negated(best.quote) else t["yes"]
-        # a yes/no or where answer rests on the clause and the rest of its sentence: the fact whole
-        if q.qtype in ("yesno", "where") and best.fact is None:
+        # a yes/no answer rests on the clause and the rest of its sentence: the fact whole
+        if q.qtype == "yesno" and best.fact is None:
             best = finder.with_rest(best)
         en = q.lang == "en"
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
