@@ -63,7 +63,7 @@ NOT_LOGGED = SMALLTALK | {"empty", "unreadable"}  # not questions: never counted
 BOT_SIDE = ("empty", "too_long", "unreadable")  # replies the bot words in the user's language
 MAX_BUTTONS = 3
 _PINNED = re.compile(r"^\s*#s\d{1,9}\s*$")
-_CARD = re.compile(r"^f:(zh|en):([0-9a-f]{16})$")
+_CARD = re.compile(r"^f:(zh|en):([0-9a-f]{16}(?::\d{1,4}-\d{1,4})?)$")  # a figure's key, or a clause's
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 

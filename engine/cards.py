@@ -32,6 +32,35 @@ def key_of(index: KnowledgeIndex, sentence: Sentence, value: str) -> str:
     return fact_key(index.articles[sentence.article_id]["file"], sentence.text, value)
 
 
+def clause_key(index: KnowledgeIndex, sentence: Sentence, clause: str) -> str | None:
+    """The key of a clause of `sentence` (a where, list or yes/no reading): the sentence's key and the
+    clause's place in it ("…:12-30"); None when the clause is not in the sentence as written."""
+    at = sentence.text.find(clause)
+    if at < 0 or not clause:
+        return None
+    return f"{key_of(index, sentence, '')}:{at}-{at + len(clause)}"
+
+
+_sentence_keys: weakref.WeakKeyDictionary[KnowledgeIndex, dict[str, Sentence]] = weakref.WeakKeyDictionary()
+
+
+def find_clause(index: KnowledgeIndex, key: str) -> tuple[Sentence, str] | None:
+    """The sentence and clause a clause_key names, or None when this fact base no longer holds them."""
+    head, _, span = key.partition(":")
+    a, _, b = span.partition("-")
+    if not (a.isdigit() and b.isdigit()):
+        return None
+    table = _sentence_keys.get(index)
+    if table is None:  # one hash per sentence, once per loaded fact base, on the first clause button
+        table = {key_of(index, s, ""): s for s in index.sentences.values()}
+        _sentence_keys[index] = table
+    s = table.get(head)
+    start, end = int(a), int(b)
+    if s is None or not 0 <= start < end <= len(s.text):
+        return None
+    return s, s.text[start:end]
+
+
 def _table(index: KnowledgeIndex) -> dict[str, tuple[Sentence, Fact]]:
     table = _keys.get(index)
     if table is None:  # computed once per loaded fact base (a reload loads a new index)
@@ -56,7 +85,27 @@ def card(
     lang: str = "zh",
     vocab: IntentSet | None = None,
 ) -> Answer | None:
-    """The fact with this key as an answer: place, year and figure, its clause quoted and its article."""
+    """The fact with this key as an answer: place, year and figure, its clause quoted and its article (a
+    clause key: the clause itself, as the answer)."""
+    if ":" in key:
+        clause = find_clause(index, key)
+        if clause is None:
+            return None
+        s, text = clause
+        place = s.places[0] if s.places else None
+        article = index.article_title(s.article_id)
+        return Answer(
+            True,
+            templates["text"].format(
+                place=place_label(place, lang, index), year="", quote=text, article=article
+            ),
+            "card",
+            place=place,
+            confidence=1.0,
+            sources=[Source(article, s.text)],
+            lang=lang,
+            value=text,
+        )
     found = find(index, key)
     if found is None:
         return None

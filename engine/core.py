@@ -345,7 +345,11 @@ class Engine:
                 continue
             seen.add(h.value)
             where = h.sentence.places[0] if h.sentence.places else ""
-            key = cards.key_of(index, h.sentence, h.fact.value) if h.fact else None
+            key = (
+                cards.key_of(index, h.sentence, h.fact.value)
+                if h.fact
+                else cards.clause_key(index, h.sentence, h.value)  # a where, list or yes/no reading
+            )
             if lang == "en":  # Ruyang: 4 poor villages (4个), cut by the bot at a word
                 label = f"{place_short(where, lang, index)}: {hit_value(h, lang, self.intents)}".lstrip(": ")
             else:

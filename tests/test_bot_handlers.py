@@ -226,6 +226,24 @@ async def test_a_button_whose_fact_is_gone_says_so_and_old_buttons_expire(bot):
     assert "expired" in replies(api)[-1]["text"]
 
 
+async def test_an_unsure_reply_of_clauses_offers_them_as_buttons(bot):
+    """洛阳储备肉在哪里买: not sure, and the readings it names are clauses (no figure): each a button,
+    pressed the clause itself with its article, and gone (said so) when its sentence is."""
+    app, api = bot
+    chat = await say(app, "洛阳储备肉在哪里买")
+    reply = replies(api)[-1]
+    assert "没有把握" in reply["text"]
+    choices = keyboard(reply)
+    assert choices and all(re.fullmatch(r"f:zh:[0-9a-f]{16}:\d+-\d+", d) for _, d in choices)
+    assert all(len(d.encode()) <= 64 for _, d in choices)
+    label, data = choices[0]
+    await send(app, callback_query=press_update(chat, data))
+    card = replies(api)[-1]["text"]
+    assert card.startswith("<b>洛阳市") and "来源：《洛阳·县区" in card
+    await send(app, callback_query=press_update(chat, data.split(":")[0] + ":zh:" + "0" * 16 + ":0-4"))
+    assert "已不在文章里" in replies(api)[-1]["text"]
+
+
 async def test_close_topics_are_buttons_that_answer_with_a_figure(bot):
     app, api = bot
     chat = await say(app, "沁阳市贫困村有多少户")  # no answer: close topics offered as buttons
