@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import weakref
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,7 +96,11 @@ class _Rows:
 
 
 class KnowledgeIndex:
-    """Read-only view of one fact base file; built once per load, shared by all questions."""
+    """Read-only view of one fact base file; built once per load, shared by all questions.
+
+    It holds no reference cycle, so a replaced one is freed as soon as its last question is done, by
+    reference counting, not by a later full collection of the cyclic garbage collector (which would walk
+    both fact bases)."""
 
     def __init__(self, path: Path):
         tables, grams = store.read_index(path)
@@ -193,7 +198,9 @@ class KnowledgeIndex:
             if grams is not None
             else Postings.from_sentences((s.id, s.norm) for s in self.sentences.values())
         )
-        self.containing = lru_cache(maxsize=20000)(self._containing)
+        # through a weak reference: the cache of a bound method would be a cycle (index -> cache -> index)
+        me = weakref.ref(self)
+        self.containing = lru_cache(maxsize=20000)(lambda term: me()._containing(term))
         lengths = [len(s.norm) for s in self.sentences.values()]
         average = sum(lengths) / len(lengths) if lengths else 1.0
         # BM25's length normalisation per sentence (k1 = 1.2, b = 0.75; a bigram counts once), by id
