@@ -17,7 +17,7 @@ from engine.numerals import small_numeral
 from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
-from kb import tokens
+from kb import pace, tokens
 from kb.numbers import is_baseline
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
@@ -74,7 +74,7 @@ def taught_tokenizer(words: tuple[tuple[str, int], ...]) -> jieba.Tokenizer:
         if tok is not None:
             return tok
     tok = tokens.fresh()
-    for word, freq in words:
+    for word, freq in pace.steps(words):
         tok.add_word(word, freq=freq)
     _last_taught[:] = [(words, weakref.ref(tok))]
     return tok

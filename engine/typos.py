@@ -8,6 +8,7 @@ import re
 
 import jieba
 
+from kb import pace
 from kb.sounds import fuzzy, key
 
 _GRAMMAR = set("个名位的了在是有和与及等也都还就吗呢吧啊着过")
@@ -23,7 +24,7 @@ class TypoFixer:
         self.known = {**(known or {}), **terms}
         self.tokenizer = tokenizer or jieba.dt
         self.by_sound: dict[str, str] = {}
-        for term, _weight in sorted(terms.items(), key=lambda tw: -tw[1]):
+        for term, _weight in pace.steps(sorted(terms.items(), key=lambda tw: -tw[1])):
             if 2 <= len(term) <= 6:
                 self.by_sound.setdefault(key(term), term)
 
@@ -69,7 +70,7 @@ class TypoFixer:
     def _all_sounds(self) -> dict[str, str]:
         """Every known word by its fuzzy sound, the most frequent first (built on first use)."""
         out: dict[str, str] = {}
-        for term, _weight in sorted(self.known.items(), key=lambda tw: -tw[1]):
+        for term, _weight in pace.steps(sorted(self.known.items(), key=lambda tw: -tw[1])):
             if 2 <= len(term) <= 6:
                 out.setdefault(fuzzy(key(term)), term)
         return out
