@@ -1,7 +1,7 @@
 """The admin's rebuild from inside the bot: run scripts/build_kb.py (the very command admins run)
 in a child process, so a crash or the build's memory never touches the serving bot and the event
-loop never waits for it, then load it on a worker thread. The child runs at a lower CPU priority
-(nice 19), so on a small machine the build yields to the answering."""
+loop never waits for it, then load it on a worker thread, paced (reload_quietly). The child runs at a
+lower CPU priority (nice 19), so on a small machine the build yields to the answering."""
 
 from __future__ import annotations
 
@@ -43,13 +43,15 @@ def reload_quietly(engine: Engine) -> bool:
     Loading a fact base is pure Python holding the GIL, and on a busy 2-core machine the bot runs near
     its capacity: whatever the load takes of the interpreter, the replies in flight wait for. So:
 
-    - the load is paced (kb/pace.py): it sleeps after every millisecond of work, holding at most
-      LOAD_SHARE of the interpreter, so it takes about four times as long (0.3-0.5 s instead of 0.1 s of
-      wall time with the shipped articles) while the old fact base goes on answering;
+    - the load is paced (kb/pace.py): it sleeps three milliseconds after every millisecond of work,
+      holding at most LOAD_SHARE of the interpreter, so it takes two to four times as long (0.2-0.5 s of
+      wall time with the shipped articles under scripts/bench_load.py's load, about 0.1 s of CPU) while
+      the old fact base goes on answering;
     - the new fact base is asked WARM_UP before it is swapped in (engine.reload's warm_up);
     - no full collection of the cyclic garbage collector while loading (each walks every object with the
       GIL held: 0.4 s at 100 articles); the young generations are still collected, a few hundred
-      objects at a time, so none is left to collect at once afterwards;
+      objects at a time, so none is left to collect at once afterwards (the one full collection that
+      then follows, as one does every so often anyway, walks the new fact base once);
     - the GIL switch interval is 0.5 ms, so a thread that wakes up (a reply arrived) waits at most that
       long for the loading thread to let go.
 

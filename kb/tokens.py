@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import itertools
 import marshal
 import os
 import tempfile
@@ -17,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import jieba
-
-from kb import pace
 
 _current: contextvars.ContextVar[jieba.Tokenizer | None] = contextvars.ContextVar("tokenizer", default=None)
 _taggers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -84,32 +81,19 @@ def initialize(tok: jieba.Tokenizer | None = None) -> jieba.Tokenizer:
     return tok
 
 
-COPY = 16384  # words copied between two pause points of a paced copy
-
-
 def fresh() -> jieba.Tokenizer:
     """A tokenizer with jieba's own dictionary only: a copy of the global one's, which nothing teaches
-    (24 ms, where loading the dictionary again takes 1.5 s). Paced (kb/pace.py), the copy goes COPY words
-    at a time with a pause point between, instead of one call holding the GIL throughout."""
+    (24 ms, where loading the dictionary again takes 1.5 s). The copy is one dict() holding the GIL for
+    those 24 ms: dict() of a dict copies its table as a block, while any copy in steps (update() from
+    slices of its items) inserts word by word, ten times the CPU (250 ms), which a paced reload
+    (kb/pace.py) would spread but not save; a reload that teaches the same words skips the copy
+    (engine/query.py taught_tokenizer)."""
     base = initialize()
     tok = jieba.Tokenizer(base.dictionary)
-    tok.FREQ, tok.total = _copy(base.FREQ), base.total
+    tok.FREQ, tok.total = dict(base.FREQ), base.total
     tok.user_word_tag_tab = dict(base.user_word_tag_tab)
     tok.cache_file, tok.initialized = base.cache_file, True
     return tok
-
-
-def _copy(freq: dict[str, int]) -> dict[str, int]:
-    if not pace.active():
-        return dict(freq)
-    out: dict[str, int] = {}
-    items = iter(freq.items())
-    while True:  # the same words in the same order as dict(freq)
-        before = len(out)
-        out.update(itertools.islice(items, COPY))
-        if len(out) - before < COPY:
-            return out
-        pace.point()
 
 
 def current() -> jieba.Tokenizer:
