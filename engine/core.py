@@ -9,6 +9,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from engine.question import EACH, Query, compare_sides, figures_asked, follow_up
 from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import figure, hit_value, place_label, place_short, render_hit
 from engine.types import Alternative, Answer, Source
-from kb import tokens
+from kb import pace, tokens
 from kb.report import BuildReport
 from kb.roles import negated
 
@@ -110,7 +111,10 @@ class Engine:
     # ---- answering ---------------------------------------------------------------------------
     def ask(self, question: str, session: str | None = None, trace: dict | None = None) -> Answer:
         """Answer one question; `session` keeps follow-up context ("那沁阳呢") per chat."""
-        state = self._state  # one generation for the whole question, even if a reload swaps it
+        # one generation for the whole question, even if a reload swaps it
+        return self._ask(self._state, question, session, trace)
+
+    def _ask(self, state: _Loaded, question: str, session: str | None, trace: dict | None) -> Answer:
         text = strip_invisible(question) if isinstance(question, str) else ""
         zh = self.intents.replies["zh"]
         if not text:
@@ -591,9 +595,11 @@ class Engine:
             "subjects": [a["title"] for a in index.articles.values()],
         }
 
-    def reload(self) -> bool:
+    def reload(self, warm_up: Iterable[str] = ()) -> bool:
         """Load the fact base file (and the ranker's weights) again if they changed on disk; keep the old
-        ones on any error."""
+        ones on any error. A new fact base is asked the questions `warm_up` before it is swapped in, so that
+        what the first questions build lazily (the typo fixer's table of sounds, the gazetteer, English
+        words) is built here and not on a user's question; the old one answers meanwhile."""
         with self._reload_lock:  # two reloads at once could otherwise leave the older file serving
             if self._weights and _stamp(self._weights) != self._weights_stamp:
                 try:
@@ -605,6 +611,9 @@ class Engine:
                 if (st.st_ino, st.st_mtime_ns, st.st_size) == self._state.stamp:
                     return False
                 fresh = _Loaded(self.db_path, self.intents)
+                for q in warm_up:
+                    self._ask(fresh, q, None, None)  # no session: nobody's follow-up context changes
+                    pace.point()
             except Exception as exc:  # noqa: BLE001 - a bad file must never stop the old one serving
                 self.last_error = f"reload failed, previous fact base still serving: {exc}"
                 log.warning(self.last_error)

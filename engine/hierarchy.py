@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from engine.normalize import normalize
 from engine.types import Answer, Source
+from kb import pace, store
 from kb.places import word_cuts
 
 CONFIDENCE = 0.99
@@ -78,14 +79,14 @@ class _Table:
         self.rows = rows
         self.by_alias = aliases
         self.by_name: dict[str, list[PlaceRow]] = {}
-        for row in rows:
+        for row in pace.steps(rows):
             self.by_name.setdefault(row.name, []).append(row)
         self.english: dict[str, list[PlaceRow]] = {}
-        for row in rows:
+        for row in pace.steps(rows):
             for name in row.english:
                 self.english.setdefault(_EN_SUFFIX.sub("", name.lower()), []).append(row)
         lengths: dict[str, set[int]] = {}
-        for alias in aliases:
+        for alias in pace.steps(aliases):
             lengths.setdefault(alias[0], set()).add(len(alias))
         self.lengths = {ch: sorted(ls, reverse=True) for ch, ls in lengths.items()}
 
@@ -142,9 +143,11 @@ def _read(path) -> _Table:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5.0)
         try:
-            found = conn.execute(
-                "select name, level, parent, aliases, english, source, parent_source, code from gazetteer"
-            ).fetchall()
+            found = store.fetch(
+                conn.execute(
+                    "select name, level, parent, aliases, english, source, parent_source, code from gazetteer"
+                )
+            )
         finally:
             conn.close()
     except sqlite3.Error:  # a fact base built before the gazetteer table: nothing to answer from
@@ -160,7 +163,7 @@ def _read(path) -> _Table:
 def _build(found: list[tuple]) -> _Table:
     rows: list[PlaceRow] = []
     aliases: dict[str, list[PlaceRow]] = {}
-    for name, level, parent, alias_text, english, source, parent_source, code in found:
+    for name, level, parent, alias_text, english, source, parent_source, code in pace.steps(found):
         row = PlaceRow(
             name,
             level,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import weakref
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from engine.normalize import fold
-from kb import store
+from kb import pace, store
 from kb.postings import Postings, contains, within
 
 
@@ -95,7 +96,11 @@ class _Rows:
 
 
 class KnowledgeIndex:
-    """Read-only view of one fact base file; built once per load, shared by all questions."""
+    """Read-only view of one fact base file; built once per load, shared by all questions.
+
+    It holds no reference cycle, so a replaced one is freed as soon as its last question is done, by
+    reference counting, not by a later full collection of the cyclic garbage collector (which would walk
+    both fact bases). Its loops are pause points for a paced load (kb/pace.py)."""
 
     def __init__(self, path: Path):
         tables, grams = store.read_index(path)
@@ -116,7 +121,7 @@ class KnowledgeIndex:
             at.get("role"),
             at.get("counted"),
         )  # older files lack them
-        for f in data:
+        for f in pace.steps(data):
             self.facts.setdefault(f[sid], []).append(
                 Fact(
                     f[fid],
@@ -142,7 +147,7 @@ class KnowledgeIndex:
         at = {c: i for i, c in enumerate(cols)}
         sid, aid, text, places = at["id"], at["article_id"], at["text"], at["places"]
         norm_at, byline = at.get("norm"), at.get("byline")  # norm: stored since schema version 3
-        for s in sorted(data, key=lambda s: s[sid]):
+        for s in pace.steps(sorted(data, key=lambda s: s[sid])):
             norm = s[norm_at] if norm_at is not None else fold(s[text])
             self.sentences[s[sid]] = Sentence(
                 s[sid],
@@ -165,10 +170,10 @@ class KnowledgeIndex:
                 tuple(e for e in (p["english"] or "").split("|") if e),
                 p["articles"],
             )
-            for p in rows["places"]
+            for p in pace.steps(rows["places"])
         }
         self.by_place: dict[str, list[int]] = {}
-        for s in self.sentences.values():
+        for s in pace.steps(self.sentences.values()):
             for p in s.places:
                 self.by_place.setdefault(p, []).append(s.id)
         self.alias_to_place = {}
@@ -184,7 +189,7 @@ class KnowledgeIndex:
             + r")(?:\s+(?:county|city|district|town|township|province))?\b",
             re.IGNORECASE,
         )
-        self.terms = {t["term"]: t["df"] for t in rows["terms"]}
+        self.terms = {t["term"]: t["df"] for t in pace.steps(rows["terms"])}
         self.n = max(1, len(self.sentences))
         # sentence ids per character pair of the folded text: stored by the build (kb/postings.py), computed
         # here for a file written before that (schema version 2)
@@ -193,12 +198,14 @@ class KnowledgeIndex:
             if grams is not None
             else Postings.from_sentences((s.id, s.norm) for s in self.sentences.values())
         )
-        self.containing = lru_cache(maxsize=20000)(self._containing)
+        # through a weak reference: the cache of a bound method would be a cycle (index -> cache -> index)
+        me = weakref.ref(self)
+        self.containing = lru_cache(maxsize=20000)(lambda term: me()._containing(term))
         lengths = [len(s.norm) for s in self.sentences.values()]
         average = sum(lengths) / len(lengths) if lengths else 1.0
         # BM25's length normalisation per sentence (k1 = 1.2, b = 0.75; a bigram counts once), by id
         self._bm25_norm = array("d", bytes(8 * (max(self.sentences, default=0) + 1)))
-        for s in self.sentences.values():
+        for s in pace.steps(self.sentences.values()):
             self._bm25_norm[s.id] = 2.2 / (1 + 1.2 * (0.25 + 0.75 * len(s.norm) / average))
 
     def bm25(self, text: str, pool: list[int]) -> dict[int, float]:

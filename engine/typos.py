@@ -8,7 +8,8 @@ import re
 
 import jieba
 
-from kb.sounds import fuzzy, key
+from kb import pace
+from kb.sounds import fuzzy_key, key
 
 _GRAMMAR = set("个名位的了在是有和与及等也都还就吗呢吧啊着过")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
@@ -23,7 +24,7 @@ class TypoFixer:
         self.known = {**(known or {}), **terms}
         self.tokenizer = tokenizer or jieba.dt
         self.by_sound: dict[str, str] = {}
-        for term, _weight in sorted(terms.items(), key=lambda tw: -tw[1]):
+        for term, _weight in pace.steps(sorted(terms.items(), key=lambda tw: -tw[1])):
             if 2 <= len(term) <= 6:
                 self.by_sound.setdefault(key(term), term)
 
@@ -62,14 +63,14 @@ class TypoFixer:
         allowing the z/zh, c/ch, s/sh and n/ng slips pinyin keyboards forgive (改照 -> 改造)."""
         if not 2 <= len(word) <= 6:
             return None
-        term = self.by_sound.get(key(word)) or self._all_sounds.get(fuzzy(key(word)))
+        term = self.by_sound.get(key(word)) or self._all_sounds.get(fuzzy_key(word))
         return term if term != word else None
 
     @functools.cached_property
     def _all_sounds(self) -> dict[str, str]:
         """Every known word by its fuzzy sound, the most frequent first (built on first use)."""
         out: dict[str, str] = {}
-        for term, _weight in sorted(self.known.items(), key=lambda tw: -tw[1]):
+        for term, _weight in pace.steps(sorted(self.known.items(), key=lambda tw: -tw[1])):
             if 2 <= len(term) <= 6:
-                out.setdefault(fuzzy(key(term)), term)
+                out.setdefault(fuzzy_key(term), term)
         return out

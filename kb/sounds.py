@@ -46,3 +46,10 @@ def fuzzy(sound: str) -> str:
     """A key with the distinctions pinyin keyboards let slip folded away: zh/z, ch/c, sh/s, ng/n
     ("gai zhao" and "gai zao" meet)."""
     return _FUZZY.sub(lambda m: (m.group(1) or "")[:1] or "n", sound)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE)
+def fuzzy_key(text: str) -> str:
+    """fuzzy(key(text)), remembered per word as key() is (the typo fixer's table of every known word by
+    its fuzzy sound is built again for each fact base loaded)."""
+    return fuzzy(key(text))

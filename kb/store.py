@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb import postings
+from kb import pace, postings
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -19,6 +19,7 @@ TABLES = ("articles", "sentences", "facts", "places", "terms", "meta")  # what t
 BIGRAMS_TABLE = postings.TABLE  # sentence ids per character pair, loaded with the tables above
 GAZETTEER_TABLE = "gazetteer"  # every known place (~3,400): read on demand (engine/hierarchy.py), not loaded
 BUSY_SECONDS = 5.0  # how long a read waits for a file another connection has locked, then fails
+FETCH = 512  # rows fetched between two pause points of a paced read (kb/pace.py)
 
 
 _GAZETTEER_COLUMNS = {
@@ -115,13 +116,25 @@ def read_index(
         tables = {}
         for t in TABLES:
             cur = conn.execute(f"select * from [{t}]")
-            tables[t] = (tuple(d[0] for d in cur.description), cur.fetchall())
+            tables[t] = (tuple(d[0] for d in cur.description), fetch(cur))
         has = conn.execute("select 1 from sqlite_master where type = 'table' and name = ?", (BIGRAMS_TABLE,))
         if not with_postings or not has.fetchone():
             return tables, None
-        return tables, dict(conn.execute(f"select gram, ids from [{BIGRAMS_TABLE}]"))
+        return tables, dict(fetch(conn.execute(f"select gram, ids from [{BIGRAMS_TABLE}]")))
     finally:
         conn.close()
+
+
+def fetch(cur: sqlite3.Cursor) -> list[tuple]:
+    """Every row of a query: at once, or FETCH rows at a time with a pause point between when this thread
+    is paced (a bot loading a rebuilt fact base, kb/pace.py)."""
+    if not pace.active():
+        return cur.fetchall()
+    out: list[tuple] = []
+    while chunk := cur.fetchmany(FETCH):
+        out += chunk
+        pace.point()
+    return out
 
 
 def read_summary(path: Path) -> dict:

@@ -5,6 +5,7 @@
   python scripts/bench_load.py --messages 40 --chats 8 --json out.json
   python scripts/bench_load.py --mode reload             steady load, without and with a /reload
   python scripts/bench_load.py --mode reload --articles 100   the same on a 100-article synthetic corpus
+  python scripts/bench_load.py --mode reload --edit      an article about a new county added before the /reload
 
 The real bot (bot.app.build_app, long polling) answers M messages pushed at once from C private chats,
 once without a rate limiter (raw capacity) and once with AIORateLimiter (Telegram's limits: about 30
@@ -24,6 +25,10 @@ Figures: latency p50/p99/max of each run, the ratio of the two p99s (the target:
 long the rebuild took meanwhile, and the event loop's lag (how late a 10 ms sleep wakes up: a
 blocked loop shows here). The fact base is loaded after bot.app.freeze_libraries(), as python -m
 bot does. On a shared machine the figures vary from run to run; run it a few times.
+
+Without --edit the /reload rebuilds the same articles (a new file with the same content, which the bot
+loads all the same); with --edit a short article about 兰考县, a county no other article names, is
+added just before it, so the new fact base has a place, words and gazetteer rows the old one lacks.
 """
 
 from __future__ import annotations
@@ -52,6 +57,11 @@ from tests.fake_bot_api import FakeBotApi  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 FALLBACK = ROOT / "tests" / "data" / "bench_questions.txt"
+EDIT_NAME = "lankao-2020-bench-edit.txt"  # --edit: an article about a county no shipped article names
+EDIT_TEXT = (
+    "兰考县脱贫攻坚综述\n\n兰考县总面积1116平方公里。兰考县共有贫困村115个，兰考县驻村第一书记345名。"
+    "兰考县贫困发生率降至1.27%。\n"
+)
 
 
 class TimedBotApi(FakeBotApi):
@@ -247,9 +257,11 @@ async def steady_run(
     reload: bool,
     workdir: Path,
     label: str,
+    edit: bool = False,
 ) -> dict:
     """A steady load (`rate` messages/s from `chats` chats for `seconds`), with or without an admin's
-    /reload after a third of it; latency of each reply from its push (per chat, in order)."""
+    /reload after a third of it (`edit`: an article added just before); latency of each reply from its
+    push (per chat, in order)."""
     admin = 7
     with TimedBotApi() as api:
         async with _serving(engine, api, workdir, label, rate_limit=False, admin_ids={admin}) as app:
@@ -282,6 +294,8 @@ async def steady_run(
                 if delay > 0:
                     await asyncio.sleep(delay)
                 if k == reload_at:
+                    if edit:
+                        (engine.articles_dir / EDIT_NAME).write_text(EDIT_TEXT, encoding="utf-8")
                     reload_pushed = time.perf_counter()
                     api.message(admin, "/reload", user_id=admin)
                 chat_ids.add(chat)
@@ -291,7 +305,7 @@ async def steady_run(
             total = k
             lag_task.cancel()
             complete = await _wait(api, chat_ids, total, time.perf_counter() + 60)
-            reload_s = None
+            reload_s = text = None
             if reload_pushed is not None and await _wait(api, {admin}, 1, time.perf_counter() + 120):
                 reload_s = api.replies_for({admin})[0][0] - reload_pushed
                 text = next(p["text"] for p in api.sent() if int(p["chat_id"]) == admin)
@@ -331,10 +345,11 @@ async def steady_run(
     if reload:
         out["reload_pushed_s"] = round(reload_pushed - started, 3) if reload_pushed is not None else None
         out["reload_s"] = round(reload_s, 2) if reload_s is not None else None
+        out["reload_report"] = text  # what the admin was told
         out["during_reload"] = len(during)
         if during:
             out["during_reload_p99_ms"] = round(percentile(during, 99), 1)
-    shown = {k: v for k, v in out.items() if not k.endswith("series")}
+    shown = {k: v for k, v in out.items() if not k.endswith(("series", "report"))}
     print(f"[load] {label}: {shown}", file=sys.stderr)
     return out
 
@@ -347,6 +362,7 @@ def run_reload(
     chats: int = 50,
     articles: int = 0,
     questions_file: str | Path | None = None,
+    edit: bool = False,
 ) -> dict:
     """The reload test: the same steady load without and with a /reload (see the module docstring)."""
     import shutil
@@ -376,7 +392,13 @@ def run_reload(
 
         freeze_libraries()  # as python -m bot does before it loads the fact base
         engine = Engine(served, articles_dir=folder)
-        result: dict = {"rate": rate, "seconds": seconds, "chats": chats, "articles": articles or 5}
+        result: dict = {
+            "rate": rate,
+            "seconds": seconds,
+            "chats": chats,
+            "articles": articles or 5,
+            "edit": edit,
+        }
         asyncio.run(  # a short run first, unmeasured: the first run in a process is slower
             steady_run(
                 engine,
@@ -399,6 +421,7 @@ def run_reload(
                 reload=True,
                 workdir=workdir,
                 label="reload",
+                edit=edit,
             )
         )
         result["steady"] = asyncio.run(  # as long as the reload run went on, for a like-for-like p99
@@ -423,7 +446,9 @@ def describe_reload(result: dict) -> str:
     a, b = result["steady"], result["with_reload"]
     lines = [
         f"Reload under load: {result['rate']:.0f} messages/s from {result['chats']} chats, "
-        f"{result['articles']} articles, fake Bot API on 127.0.0.1, no rate limiter",
+        f"{result['articles']} articles"
+        + (" (one about a new county added before the /reload)" if result.get("edit") else "")
+        + ", fake Bot API on 127.0.0.1, no rate limiter",
         f"  without /reload ({a['seconds']:.0f} s): p50 {a['p50_ms']:.1f} ms, p99 {a['p99_ms']:.1f} ms, max {a['max_ms']:.1f} ms "
         f"({a['replied']}/{a['messages']} replies)",
         f"  with /reload after a third, until 2 s after it ({b['seconds']:.0f} s): p50 {b['p50_ms']:.1f} ms, p99 {b['p99_ms']:.1f} ms, max {b['max_ms']:.1f} ms "
@@ -540,6 +565,11 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=int, default=0, help="reload mode: a synthetic corpus of this many articles"
     )
     ap.add_argument(
+        "--edit",
+        action="store_true",
+        help="reload mode: add an article about a new county just before the /reload",
+    )
+    ap.add_argument(
         "--timeout", type=float, help="seconds each run may take (default from the message count)"
     )
     ap.add_argument("--json", help="also write the figures as JSON to this file")
@@ -555,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
             chats=chats,
             articles=args.articles,
             questions_file=args.questions,
+            edit=args.edit,
         )
         print(describe_reload(result))
         if args.json:

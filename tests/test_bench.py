@@ -173,3 +173,27 @@ def test_load_script_alone(quick, tmp_path):
         assert res[mode]["replied"] == 12 and _positive(res[mode]["messages_per_s"])
         assert _positive(res[mode]["p50_ms"]) and _positive(res[mode]["idle_p50_ms"])
     assert "messages/s" in proc.stdout
+
+
+def test_load_script_reload_mode_with_an_edit(tmp_path):
+    """--mode reload --edit: the real /reload (a child process builds) of the articles with one about a new
+    county added, under a short steady load; every message answered (the figures are not judged here)."""
+    from scripts.bench_load import EDIT_NAME
+
+    out = tmp_path / "reload.json"
+    proc = subprocess.run(
+        [sys.executable, "scripts/bench_load.py", "--mode", "reload", "--edit", "--rate", "10"]
+        + ["--seconds", "2", "--chats", "4", "--questions", str(QUESTIONS), "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    res = json.loads(out.read_text(encoding="utf-8"))
+    loaded, steady = res["with_reload"], res["steady"]
+    assert res["edit"] and loaded["complete"] and steady["complete"]
+    assert loaded["replied"] == loaded["messages"] and steady["replied"] == steady["messages"]
+    assert loaded["reload_s"] is not None and "Fact base built" in loaded["reload_report"]
+    assert EDIT_NAME in loaded["reload_report"]  # the new article went into the new fact base
+    assert _positive(res["p99_ratio"]) and "one about a new county" in proc.stdout

@@ -212,3 +212,41 @@ def test_a_card_quotes_the_part_of_a_long_sentence_that_holds_the_value():
         snippet(quote, "387.6万元").endswith("实现增收387.6万元。") and len(snippet(quote, "387.6万元")) <= 71
     )
     assert snippet(quote, "20个").startswith("在全市20个") and snippet("短句5个", "5个") == "短句5个"
+
+
+async def test_an_english_admin_reviews_in_english(bot):
+    app, api = bot
+    await residents_ask(app)
+    chat = next(_chats)
+    english = make_message(chat, "/review", user_id=ADMIN)
+    english["from"]["language_code"] = "en"
+    await send(app, message=english)
+    card = sent(api)[-1]
+    assert card["text"].startswith("Question to review (3 left, asked 3×, not answered):\n")
+    assert f"“{MISSED}”" in card["text"] and "\nNow: " in card["text"] and "\nCandidates:\n" in card["text"]
+    assert card["text"].endswith("Tap the right answer, or “not in the articles”.")
+    assert not re.search("待审|现在的回答|候选答案|点正确", card["text"])  # English only, not both
+    assert [text for text, _ in keyboard(card)][-2:] == ["Not in the articles", "Skip"]
+
+    def tap(data: str) -> dict:
+        query = callback_query(chat, data, ADMIN, f"cb{next(_update_ids)}")
+        query["from"]["language_code"] = "en"
+        return {"callback_query": query}
+
+    await send(app, **tap(keyboard(card)[0][1]))
+    done = edits(api)[-1]
+    assert "✅ Recorded: " in done["text"] and done["text"].endswith("Used from the next rebuild.")
+    assert "已记录" not in done["text"] and keyboard(done)[-1] == ("Rebuild now", "rv:rebuild")
+    assert [p for m, p in api.calls if m == "answerCallbackQuery"][-1]["text"] == "Recorded"
+    second = sent(api)[-1]
+    assert f"“{LOW}”" in second["text"] and re.search(r"confidence 0\.\d\d\):", second["text"])
+    await send(app, **tap(keyboard(second)[-1][1]))  # skip
+    assert edits(api)[-1]["text"] == f"Skipped: “{LOW}”"
+    await send(app, **tap(keyboard(sent(api)[-1])[-2][1]))  # NONE: not in the articles
+    assert sent(api)[-1]["text"] == (
+        "Nothing left to review: every unanswered or unsure question is labelled or skipped."
+    )
+    assert [(c["q"], c["found"]) for c in lines(app)] == [
+        (MISSED, True),
+        (NONE, False),
+    ]  # labels as in Chinese
