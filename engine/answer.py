@@ -270,15 +270,7 @@ def _base(
 def _about_parent(s: Sentence, place: str, index: KnowledgeIndex) -> bool:
     """The sentence is first about a place that holds the one asked (市里成立4个督查组…109个贫困村 in a
     paragraph on 修武县): its figures are likely the city's, not the county's."""
-    first = s.places[0] if s.places else None
-    if first is None or first == place:
-        return False
-    up, seen = index.places.get(place), 0
-    while up is not None and up.parent and seen < 8:
-        if up.parent == first:
-            return True
-        up, seen = index.places.get(up.parent), seen + 1
-    return False
+    return bool(s.places) and s.places[0] != place and index.within(place, s.places[0])
 
 
 def _head_in(clause: str, concepts: tuple[Concept, ...]) -> float:
@@ -578,6 +570,16 @@ def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:
 _DEFINITION_NEXT = re.compile(r"^[，,：:；;]?\s*(?:即|就是|也就是|包括|分别是|主要是|具体是|（|\()")
 
 
+def with_rest(hit: Hit) -> Hit:
+    """A clause with the rest of its sentence after it (超额完成了省下达的目标任务 with 提前一年完成任务)."""
+    text = hit.sentence.text
+    at = text.find(hit.value)
+    if at < 0:
+        return hit
+    value = text[at:].rstrip("。；;")
+    return replace(hit, value=value, quote=value)
+
+
 def with_definition(hit: Hit) -> Hit:
     """A clause naming a term (推行“两定制、一兜底”) with the rest of its sentence when that goes on to say what
     the term is (，即为贫困户实施医疗定制…), or a definition's first clause with the ones that finish it: a
@@ -588,18 +590,7 @@ def with_definition(hit: Hit) -> Hit:
     # the definition (即…) goes on after this clause: 即…医疗定制、培训就业定制，对…实行政府兜底
     if not rest.strip("。；; ") or not (_DEFINITION_NEXT.match(rest) or _DEFINITION_NEXT.match(hit.value)):
         return hit
-    value = (hit.value + rest).rstrip("。；;")
-    return replace(hit, value=value, quote=value)
-
-
-def with_rest(hit: Hit) -> Hit:
-    """A clause with the rest of its sentence after it (超额完成了省下达的目标任务 with 提前一年完成任务)."""
-    text = hit.sentence.text
-    at = text.find(hit.value)
-    if at < 0:
-        return hit
-    value = text[at:].rstrip("。；;")
-    return replace(hit, value=value, quote=value)
+    return with_rest(hit)
 
 
 SAME_METRIC = 90  # rapidfuzz partial ratio of two clauses, figures left out, from which they state one metric

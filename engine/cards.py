@@ -87,40 +87,28 @@ def card(
 ) -> Answer | None:
     """The fact with this key as an answer: place, year and figure, its clause quoted and its article (a
     clause key: the clause itself, as the answer)."""
-    if ":" in key:
+    f: Fact | None = None
+    if ":" in key:  # a clause key (a where, list or yes/no reading): the clause is the answer
         clause = find_clause(index, key)
         if clause is None:
             return None
-        s, text = clause
-        place = s.places[0] if s.places else None
-        article = index.article_title(s.article_id)
-        return Answer(
-            True,
-            templates["text"].format(
-                place=place_label(place, lang, index), year="", quote=text, article=article
-            ),
-            "card",
-            place=place,
-            confidence=1.0,
-            sources=[Source(article, s.text)],
-            lang=lang,
-            value=text,
-        )
-    found = find(index, key)
-    if found is None:
-        return None
-    s, f = found
+        s, quote = clause
+    else:
+        found = find(index, key)
+        if found is None:
+            return None
+        s, f = found
+        quote = f.clause or s.text
     place = s.places[0] if s.places else None
     label = place_label(place, lang, index)
     year = ""
-    if f.year and not f.since:
+    if f is not None and f.year and not f.since:
         year = f" in {f.year}" if lang == "en" else f"（{f.year}年）"
     article = index.article_title(s.article_id)
-    quote = f.clause or s.text
-    if f.value == quote:  # a clause fact: the clause is the answer
+    value = quote if f is None else figure(f.value, f, s, lang, vocab)  # English: "4 poor villages (4个)"
+    if f is None or f.value == quote:  # a clause or a clause fact: the clause is the answer
         text = templates["text"].format(place=label, year=year, quote=quote, article=article)
     else:
-        value = figure(f.value, f, s, lang, vocab)  # English: "4 poor villages (4个)"
         text = templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)
     return Answer(
         True,
@@ -130,6 +118,6 @@ def card(
         confidence=1.0,
         sources=[Source(article, s.text)],
         lang=lang,
-        year=f.year,
-        value=figure(f.value, f, s, lang, vocab),
+        year=f.year if f is not None else None,
+        value=value,
     )

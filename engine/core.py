@@ -236,11 +236,11 @@ class Engine:
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
             best = finder.with_definition(best)
-        # the verdict is the clause's own, before its sentence's rest is added
-        verdict = t["no"] if negated(best.quote) else t["yes"]
-        # a yes/no answer rests on the clause and the rest of its sentence: the fact whole
-        if q.qtype == "yesno" and best.fact is None:
-            best = finder.with_rest(best)
+        verdict = ""
+        if q.qtype == "yesno":  # the clause's own verdict; the answer rests on it and its sentence's rest
+            verdict = t["no"] if negated(best.quote) else t["yes"]
+            if best.fact is None:
+                best = finder.with_rest(best)
         en = q.lang == "en"
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named

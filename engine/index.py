@@ -298,6 +298,15 @@ class KnowledgeIndex:
     def _place_order(self) -> dict[str, int]:
         return {name: i for i, name in enumerate(self.places)}
 
+    def within(self, name: str, outer: str) -> bool:
+        """Whether place `name` lies within `outer` (紫陵镇 within 沁阳市, 汝阳县 within 洛阳市)."""
+        up, seen = self.places.get(name), 0
+        while up is not None and up.parent and seen < 8:
+            if up.parent == outer:
+                return True
+            up, seen = self.places.get(up.parent), seen + 1
+        return False
+
     def descendants(self, name: str, levels: tuple[str, ...] | None = None) -> list[str]:
         """Places under `name` in the hierarchy (its districts, towns...), nearest first (each generation
         in the places table's order); with `levels`, only those reached through places of these levels

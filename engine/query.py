@@ -23,8 +23,7 @@ from kb.numerals import small_numeral
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
-_INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")
-_SPLIT_WORD = re.compile(r"([\u4e00-\u9fff])[的了过]([\u4e00-\u9fff])")
+_INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")  # 去了哪, 摘的帽
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -237,12 +236,7 @@ class QueryParser(EnglishParsing):
 
     def _nested(self, places: list[str]) -> bool:
         """Whether the second place lies within the first (沁阳市紫陵镇范村): one place, not two to compare."""
-        up, seen = self.index.places.get(places[1]), 0
-        while up is not None and up.parent and seen < 8:
-            if up.parent == places[0]:
-                return True
-            up, seen = self.index.places.get(up.parent), seen + 1
-        return False
+        return self.index.within(places[1], places[0])
 
     def _filler(self, members: tuple[str, ...]) -> bool:
         """A word no article holds that is only a verb form or holds a particle (投了, 区有, 前要): it
@@ -426,10 +420,7 @@ class QueryParser(EnglishParsing):
     def _words_zh(self, body: str) -> list[tuple[str, ...]]:
         words: list[tuple[str, ...]] = []
         # 摘的帽, 脱了贫: a verb and its object split by a particle are the articles' word (摘帽, 脱贫)
-        body = _SPLIT_WORD.sub(
-            lambda m: m.group(1) + m.group(2) if self._known_word(m.group(1) + m.group(2)) else m.group(0),
-            body,
-        )
+        body = _INNER_PARTICLE.sub(lambda m: "" if self._known_word(_around(m)) else m.group(0), body)
         for member in self._members:  # known domain words first, longest first
             if len(member) >= 2 and member in body:
                 words.append(self.synonym_of[member])
@@ -488,3 +479,8 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+def _around(m: re.Match[str]) -> str:
+    """The two characters either side of a match of one character (摘的帽 -> 摘帽)."""
+    return m.string[m.start() - 1] + m.string[m.end()]
