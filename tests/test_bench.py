@@ -21,6 +21,19 @@ def _positive(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
+def _run(script: str, args: list[str], out: Path, timeout: float) -> tuple[dict, str]:
+    """Run scripts/<script> with `args` and --json `out`; its figures (the JSON) and what it printed."""
+    proc = subprocess.run(
+        [sys.executable, f"scripts/{script}", *args, "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(out.read_text(encoding="utf-8")), proc.stdout
+
+
 def _real_place_names() -> set[str]:
     """Every written form of the curated gazetteer's places (provinces are kept real on purpose); of the
     national gazetteer's, synth_corpus.py rewrites the ones the shipped articles name."""
@@ -39,25 +52,13 @@ def quick(tmp_path_factory) -> tuple[dict, str, Path]:
     tmp = tmp_path_factory.mktemp("bench")
     out = tmp / "bench.json"
     work = tmp / "work"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "scripts/bench.py",
-            "--quick",
-            "--json",
-            str(out),
-            "--workdir",
-            str(work),
-            "--questions",
-            str(QUESTIONS),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    res, stdout = _run(
+        "bench.py",
+        ["--quick", "--workdir", str(work), "--questions", str(QUESTIONS)],
+        out,
         timeout=400,  # the quick run includes a 100-article scaling row
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(out.read_text(encoding="utf-8")), proc.stdout, work
+    return res, stdout, work
 
 
 def test_every_figure_is_printed(quick):
@@ -144,35 +145,18 @@ def test_synthetic_corpus_holds_no_real_place_name(quick):
 def test_load_script_alone(quick, tmp_path):
     _, _, work = quick
     out = tmp_path / "load.json"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "scripts/bench_load.py",
-            "--messages",
-            "12",
-            "--chats",
-            "4",
-            "--idle",
-            "2",
-            "--db",
-            str(work / "facts-shipped-0.db"),
-            "--questions",
-            str(QUESTIONS),
-            "--json",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    res, stdout = _run(
+        "bench_load.py",
+        ["--messages", "12", "--chats", "4", "--idle", "2", "--db", str(work / "facts-shipped-0.db")]
+        + ["--questions", str(QUESTIONS)],
+        out,
         timeout=90,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    res = json.loads(out.read_text(encoding="utf-8"))
     assert res["messages"] == 12 and res["chats"] == 4
     for mode in ("raw", "rate_limited"):
         assert res[mode]["replied"] == 12 and _positive(res[mode]["messages_per_s"])
         assert _positive(res[mode]["p50_ms"]) and _positive(res[mode]["idle_p50_ms"])
-    assert "messages/s" in proc.stdout
+    assert "messages/s" in stdout
 
 
 def test_load_script_reload_mode_with_an_edit(tmp_path):
@@ -181,19 +165,16 @@ def test_load_script_reload_mode_with_an_edit(tmp_path):
     from scripts.bench_load import EDIT_NAME
 
     out = tmp_path / "reload.json"
-    proc = subprocess.run(
-        [sys.executable, "scripts/bench_load.py", "--mode", "reload", "--edit", "--rate", "10"]
-        + ["--seconds", "2", "--chats", "4", "--questions", str(QUESTIONS), "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    res, stdout = _run(
+        "bench_load.py",
+        ["--mode", "reload", "--edit", "--rate", "10", "--seconds", "2", "--chats", "4"]
+        + ["--questions", str(QUESTIONS)],
+        out,
         timeout=300,
     )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    res = json.loads(out.read_text(encoding="utf-8"))
     loaded, steady = res["with_reload"], res["steady"]
     assert res["edit"] and loaded["complete"] and steady["complete"]
     assert loaded["replied"] == loaded["messages"] and steady["replied"] == steady["messages"]
     assert loaded["reload_s"] is not None and "Fact base built" in loaded["reload_report"]
     assert EDIT_NAME in loaded["reload_report"]  # the new article went into the new fact base
-    assert _positive(res["p99_ratio"]) and "one about a new county" in proc.stdout
+    assert _positive(res["p99_ratio"]) and "one about a new county" in stdout
