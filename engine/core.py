@@ -138,6 +138,15 @@ class Engine:
             return gazetteer_answer
         q = self._with_context(q, session)
         result = self._answer(state, q, t, trace)
+        topic = self._on_topic(q, session)
+        if topic is not None:  # 一年能卖多少钱 after 沁县有多少个电商扶贫服务站: the same place and thing
+            inner: dict | None = {} if trace is not None else None
+            alt = self._answer(state, topic, t, inner)
+            if alt.found:  # the chat's place first: another place's figure only when it has none
+                q, result = topic, alt
+                if trace is not None:
+                    trace.clear()
+                    trace.update(inner)
         if session is not None and not q.smalltalk and (q.concepts or q.title):
             self._remember(session, q)
         return result
@@ -163,6 +172,21 @@ class Engine:
             followup=True,
         )
         return merged
+
+    def _on_topic(self, q: Query, session: str | None) -> Query | None:
+        """A question naming no place, asked after one that did, read as about that place and thing too
+        (花了多少钱, 哪天去的): None when it names its own place or the chat has none."""
+        last = self._sessions.get(session) if session is not None else None
+        if not last or not last.places or q.followup or q.places or q.unknown_place or not q.concepts:
+            return None
+        return replace(
+            q,
+            places=last.places,
+            year=q.year if q.year is not None else last.year,
+            concepts=follow_up_concepts(last.concepts, q.concepts),
+            extra={**q.extra, "new_words": True},
+            followup=True,
+        )
 
     def _remember(self, session: str, q: Query) -> None:
         with self._lock:

@@ -442,10 +442,24 @@ class QueryParser(EnglishParsing):
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
                 continue
             if token not in self.synonym_of and not self.index.containing(token):
+                core = self._without_function_chars(token)
+                if core is not None:  # 能卖 -> 卖, 都种 -> 种: jieba joined a modal or adverb to the word
+                    words.append(self.synonym_of.get(core, (core,)))
+                    continue
                 # a word no article holds that sounds just like a known one is an IME slip (投诉电化 -> 电话)
                 token = self.typos.sounds_like(token) or token
             words.append(self.synonym_of.get(token, (token,)))
         return words
+
+    def _without_function_chars(self, token: str) -> str | None:
+        """The word left when stop characters at either end are dropped, if that one is known (a domain
+        word, or one the articles hold); None when nothing is dropped or the rest is unknown too."""
+        core = token.strip("".join(self._stop_chars))
+        if not core or core == token:
+            return None
+        if core in self.synonym_of or (len(core) >= 2 and self.index.containing(core)):
+            return core
+        return None
 
     def _known_word(self, word: str) -> bool:
         return word in self.synonym_of or word in self.index.terms

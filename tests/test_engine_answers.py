@@ -71,6 +71,16 @@ def test_follow_ups_keep_context_per_session(engine):
     assert not engine.ask("县长呢", session="fresh").found
 
 
+def test_a_question_naming_no_place_stays_with_the_chats_place(engine):
+    assert engine.ask("沁县有多少个电商扶贫服务站", session="t").value == "69个"
+    sales = engine.ask("一年能卖多少钱", session="t")  # 能卖: jieba's join of 能 and 卖 (销售)
+    assert sales.found and sales.place == "沁县" and sales.value == "5000万元"
+    assert not engine.ask("一年能卖多少钱").found  # no chat: no place to read it about
+    # a thing the chat's place lacks: answered where the articles hold it
+    pork = engine.ask("储备肉什么时候投放", session="t")
+    assert pork.found and pork.place == "洛阳市" and "3月9日" in pork.value
+
+
 def test_english_question_gets_english_reply(engine):
     ans = engine.ask("How many poor people are still not out of poverty in Ruyang?")
     assert ans.found and ans.lang == "en" and "5155" in ans.text and "Source" in ans.text
