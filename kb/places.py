@@ -556,7 +556,15 @@ def attribute(
                 if name not in places:
                     places.append(name)
             if not places:  # inherited: the context's places, and the article's subject after them
-                places = list(context) + ([subject] if subject and subject not in context else [])
+                head = context[:1]
+                # 市里成立… after sentences on several of its counties: about the city as a whole, none of
+                # them in particular (one place in scope, 常平乡的两条路, stays: the sentence may go on about it)
+                below = [p for p in context[1:] if head and head[0] in gaz.ancestors(p)]
+                apart = any(
+                    a != b and a not in gaz.ancestors(b) and b not in gaz.ancestors(a) for a in below for b in below
+                )
+                rest = [p for p in context[1:] if not apart or p not in below]  # 寇店镇李家村: one, nested
+                places = head + rest + ([subject] if subject and subject not in context else [])
             # the paragraph's places stay in scope for the sentences after it (这两条路 ...)
             context = places + [p for p in context if p not in places]
             para_out.append(places)

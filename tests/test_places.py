@@ -28,6 +28,22 @@ def test_this_city_is_resolved_before_the_sentence_names_another():
     assert places[0][1][0] == "沁阳市"
 
 
+def test_a_city_sentence_after_several_of_its_counties_is_the_citys_alone():
+    paras = [
+        [
+            "王小平到修武县、武陟县暗访。",
+            "徐衣显前往温县调研。",
+            "市里成立督查组。",
+            "覆盖109个贫困村。",  # the city's villages, not 修武县's
+        ],
+        ["常平乡来说是一个美好愿望。", "沁阳市委下决心建设两条路。", "这两条路去年动工。"],
+    ]
+    jiaozuo = attribute(paras[:1], gaz(), home_city="焦作市", home_county=None)
+    assert jiaozuo[0][3] == ["焦作市"]
+    qinyang = attribute(paras[1:], gaz(), home_city="沁阳市", home_county=None)
+    assert qinyang[0][2] == ["沁阳市", "常平乡"]  # one town in scope: the sentence may still be about it
+
+
 def test_new_county_is_discovered_but_common_words_are_not():
     texts = [
         "兰考县总面积1116平方公里。兰考县脱贫了。兰考县贫困村退出。",
