@@ -27,6 +27,7 @@ UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <-
 SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
+_ASPECT_MARK = re.compile(r"[了着过]")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
@@ -153,6 +154,8 @@ def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], q
     if not m:
         return False
     noun = fold(m.group(0))
+    if _ASPECT_MARK.search(noun):  # 1.75万人实现了就业: a predicate follows, not the noun counted
+        return False
     words = [w for c in concepts for w in c.members if len(w) >= 2]
     head = noun[:4]
     if not any(w in noun or any(head[i : i + 2] in w for i in range(len(head) - 1)) for w in words):

@@ -220,12 +220,20 @@ class Engine:
             ask = "rate" if q.qtype == "rate" else "how_many"  # 扶贫资金从2016年到2019年: each year's figure
             subs = [(f"{y}年", replace(q, year=y, since=False, qtype=ask, years=())) for y in q.years]
             return self._compare(state, q, t, subs, each=True)
+        asked = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
+        if len(asked) > 1:
+            both = self._compound(state, q, t, asked)
+            if both is not None:
+                return both
         sides = compare_sides(q.text) if q.qtype == "compare" else None
         if sides:  # 修路跟建医养中心，哪个花钱多: two things of one place
             subs = [(label, replace(state.parser.parse(ask), qtype="how_many")) for label, ask in sides]
             subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
             return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
+        stated = q.extra.get("stated")
+        if stated:  # a later part of a message asking two things: not the figure stated for the one before
+            hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
         unmatched = len(q.extra.get("unmatched", ()))
         if q.lang == "en" and unmatched > len(q.concepts):
             hits = []  # more of the question not understood than understood: an honest "I don't know"
@@ -237,7 +245,9 @@ class Engine:
             return self._not_found(state, q, t)
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
-        best, text, value = self._stated(q, hits, index, t)
+        best, text, value, items = self._stated(q, hits, index, t)
+        if items < self._asks_apart(state, asked):  # 哪天开工、哪天修好: one stated is no answer to both
+            return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
             True,
@@ -252,9 +262,65 @@ class Engine:
             value=value,
         )
 
+    @staticmethod
+    def _asks_apart(state: _Loaded, asked: list[str]) -> int:
+        """How many things of their own a message's questions ask: a yes/no (有没有…？装机多大) rests on the
+        figure stated anyway, and one of the same kind with no words of its own (十几万人？具体多少) asks the
+        one before again (在哪办的，哪天: another kind, another thing)."""
+        if len(asked) < 2:
+            return 1
+        subs = [state.parser.parse(text) for text in asked]
+        return max(
+            1,
+            sum(
+                1
+                for i, sub in enumerate(subs)
+                if sub.qtype != "yesno" and (i == 0 or sub.concepts or sub.qtype != subs[i - 1].qtype)
+            ),
+        )
+
+    def _compound(self, state: _Loaded, q: Query, t: dict[str, str], asked: list[str]) -> Answer | None:
+        """A message asking two things (焦作培训了多少贫困劳动力，多少人就业了): each answered, a later one about
+        the place, year and thing of the one before unless it names its own; all stated, or None (then the
+        message is answered as one question)."""
+        answers, prev, stated = [], None, set()
+        for text in asked:
+            sub = state.parser.parse(text)
+            if prev is None:  # the first: the message's place and year (a follow-up's, from the chat)
+                sub = replace(sub, places=sub.places or q.places, year=q.year if sub.year is None else sub.year)
+            else:
+                sub = replace(
+                    sub,
+                    places=sub.places or prev.places,
+                    year=sub.year if sub.year is not None else prev.year,
+                    concepts=follow_up_concepts(prev.concepts, sub.concepts) if sub.concepts else prev.concepts,
+                    extra={**sub.extra, "stated": frozenset(stated)},
+                )
+            answers.append(self._answer(state, sub, t))
+            stated.update((source.quote, answers[-1].value) for source in answers[-1].sources)
+            prev = sub
+        sure = math.prod(a.confidence for a in answers)
+        values = [a.value for a in answers]
+        if not all(a.found and a.value for a in answers) or len(set(values)) < len(values):
+            return None
+        if sure < self.ranker.threshold:
+            return None
+        sources = [s for a in answers for s in a.sources]
+        return Answer(
+            True,
+            "\n".join(a.text for a in answers),
+            answers[0].intent,
+            place=answers[0].place,
+            confidence=round(sure, 3),
+            sources=[s for i, s in enumerate(sources) if s not in sources[:i]],
+            lang=q.lang,
+            year=answers[0].year,
+            value=("; " if q.lang == "en" else "；").join(a.value for a in answers),
+        )
+
     def _stated(
         self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex, t: dict[str, str]
-    ) -> tuple[finder.Hit, str, str]:
+    ) -> tuple[finder.Hit, str, str, int]:
         """The best candidate, the reply's text and what it states (the value): the newest report's figure,
         a definition whole, the second figure asked, a yes/no verdict with its fact."""
         best, other = finder.newest_of_conflict(hits, index)
@@ -286,7 +352,7 @@ class Engine:
                 if en
                 else (f"{verdict}。{text}", f"{verdict}：{stated}")
             )
-        return best, text, value
+        return best, text, value, 2 if second or q.qtype == "fromto" else 1  # a change states both ends
 
     @staticmethod
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

@@ -27,6 +27,7 @@ _INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff]
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
+_CLAUSE_BREAK = re.compile(r"[，,；;、？?]")  # where a message's questions part
 _ASPECT = set("了过着")
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
 _YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")
@@ -129,6 +130,29 @@ class QueryParser(EnglishParsing):
         text = normalize(raw)
         q = self._parse_english(text) if is_english(text) else self._parse_chinese(text)
         return self._slots(q)
+
+    def parts(self, text: str) -> list[str]:
+        """The questions a message asks, one per clause a question word types (临港论坛哪天开的，签了几个项目:
+        two); a clause asking nothing (缺技术和缺资金致贫，哪个占比高) stays with the one beside it."""
+        if is_english(text):
+            return [text]
+        chunks = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c.strip()]
+        if len(chunks) < 2:
+            return [text]
+        out: list[str] = []
+        pending = ""  # clauses before the first question
+        for chunk in chunks:
+            q = self._parse_chinese(chunk)
+            if q.typed and not q.smalltalk:
+                out.append(pending + chunk)
+                pending = ""
+            elif out:
+                out[-1] += "，" + chunk
+            else:
+                pending += chunk + "，"
+        if pending:
+            return [text]
+        return out
 
     def _slots(self, q: Query) -> Query:
         """Qualifier and role slots from the question's words (intents/vocabulary.yaml slots)."""

@@ -91,11 +91,14 @@ def render_hit(
     if hit.year and not (hit.fact and hit.fact.since):
         year = f" in {hit.year}" if q.lang == "en" else f"（{hit.year}年）"
     article = index.article_title(hit.sentence.article_id)
-    if hit.value == hit.quote:  # a clause answer: the clause is the fact
-        return templates["text"].format(place=label, year=year, quote=hit.quote, article=article)
+    quote = hit.quote
+    if hit.value == hit.quote:
+        if q.qtype not in ("when", "weekday"):  # a clause answer: the clause is the fact
+            return templates["text"].format(place=label, year=year, quote=hit.quote, article=article)
+        quote = hit.sentence.text  # 4月11日，在…签约仪式现场: a date alone in its clause quotes its sentence
     value = hit_value(hit, q.lang, vocab)
     if q.lang == "en" and q.qtype == "weekday":
         from kb.numbers import WEEKDAY_EN
 
         value = f"{WEEKDAY_EN.get(hit.value[-1], '')} ({hit.value})"
-    return templates["fact"].format(place=label, year=year, value=value, quote=hit.quote, article=article)
+    return templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)

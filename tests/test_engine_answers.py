@@ -81,6 +81,28 @@ def test_a_question_naming_no_place_stays_with_the_chats_place(engine):
     assert pork.found and pork.place == "洛阳市" and "3月9日" in pork.value
 
 
+def test_a_message_asking_two_things_states_both(engine):
+    ans = engine.ask("临港经济论坛哪天开的，签了几个项目")
+    assert ans.found and ans.value == "4月11日；38个"
+    assert "签约仪式" in ans.text  # a date alone in its clause: its sentence is quoted
+    trained = engine.ask("焦作2016年培训了多少贫困劳动力，多少人就业了？")  # 帮助1.75万人实现了就业
+    assert trained.found and trained.value == "1.8万余名；1.75万人"
+    roads = engine.ask("常平乡那两条路啥时候开工、啥时候修好的")
+    assert roads.found and roads.value == "去年7月1日；去年12月15日"
+
+
+def test_one_of_two_things_asked_is_no_answer(engine):
+    ans = engine.ask("临港经济论坛哪天开的，谁主持的")  # who chaired it: not in the articles
+    assert not ans.found and "4月11日" not in ans.text.split("\n")[0]
+
+
+def test_the_questions_of_a_message(engine):
+    parts = engine._state.parser.parts
+    assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
+    assert len(parts("缺技术和缺资金致贫，哪个占比高")) == 1  # the first clause asks nothing
+    assert len(parts("How many poor villages, and how many people?")) == 1
+
+
 def test_english_question_gets_english_reply(engine):
     ans = engine.ask("How many poor people are still not out of poverty in Ruyang?")
     assert ans.found and ans.lang == "en" and "5155" in ans.text and "Source" in ans.text
