@@ -295,6 +295,8 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     for f in index.facts.get(s.id, []):
         if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, subject_year):
             continue
+        if q.qualifier == "done" and f.role == "target":
+            continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
         if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
         x = dict(base)

@@ -36,9 +36,10 @@ _YESNO_EN = re.compile(r"\s*(?:did|is|are|has|have|does|do|was|were|can|will)\b"
 _WH_EN = re.compile(r"\b(?:how|what|which|who|when|where|whom|whose)\b")
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)([{_MEASURES}])")
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
-_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就])"
+_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就靠]|通过)"  # …穷人靠产业增收
 _PERSON_NOUN = re.compile(
-    rf"^[个名位]?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡){_PHRASE_END}"
+    rf"^[个名位]?(?:[\u4e00-\u9fff]{{1,6}}的)?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡)"
+    rf"{_PHRASE_END}"
 )
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")

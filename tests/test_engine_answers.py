@@ -96,6 +96,16 @@ def test_one_of_two_things_asked_is_no_answer(engine):
     assert not ans.found and "4月11日" not in ans.text.split("\n")[0]
 
 
+def test_a_plan_is_no_answer_to_what_is_done(engine):
+    # 我市计划分3年建设过渡安置房8500套: a target, not the houses built so far
+    assert "8500" not in (engine.ask("周口过渡安置房已经建好多少套了").value or "")
+
+
+def test_the_noun_after_how_many_says_the_kind_of_figure(engine):
+    ans = engine.ask("周口有多少建档立卡的穷人靠产业稳定增收了")  # people, not the 900至1800元 they earn more
+    assert ans.found and "22.63万" in ans.value
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
