@@ -463,7 +463,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
 
 _NAME_BOUNDARY = set("乡镇县市区村的到在了和与及是为从向对把被省年月日个")
 _GENERIC_PLACE = re.compile(
-    r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了])$"
+    r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了驻进入下包])$"
 )
 
 
@@ -486,10 +486,11 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
             if any(a < m.end() and m.start() < b for a, b, _, _ in found):
                 continue
             stem = m.group(1)
-            if (
-                len(stem) == 3 and stem[0] in _NAME_BOUNDARY
-            ):  # 牛寺乡王泉村, 城郊的段柳村: the name starts after
-                stem = stem[1:]
+            cut = max((i for i, ch in enumerate(stem) if ch in _NAME_BOUNDARY), default=-1)
+            if cut >= 0:  # 牛寺乡王泉村, 城郊的段柳村, 紫陵镇范村: the name starts after
+                stem = stem[cut + 1 :]
+            if not stem:
+                continue
             found.append((m.end() - len(stem) - 1, m.end(), stem + kind, False))
         for start, end, name, known in found:
             if (not known and _GENERIC_PLACE.search(name[:-1])) or name in q.places or name[:-1] in q.text:

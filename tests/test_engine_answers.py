@@ -106,6 +106,13 @@ def test_the_noun_after_how_many_says_the_kind_of_figure(engine):
     assert ans.found and "22.63万" in ans.value
 
 
+def test_village_names_start_after_their_town_and_a_verb_is_no_village(engine):
+    q = engine._state.parser.parse("孔亚平是哪个村的第一书记")
+    names = {h.value for h in finder.find(q, engine._state.index, engine.ranker)}
+    assert "范村" in names  # 紫陵镇范村
+    assert not names & {"陵镇范村", "名驻村", "驻村"}  # 179名驻村第一书记: stationed in villages
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
