@@ -217,6 +217,10 @@ class Engine:
             and len(q.places) < 2
             and q.qtype in ("fromto", "how_many", "rate", "what", "compare")
         ):
+            if q.qtype == "fromto":  # 由2014年的1907元增加到2020年的10118元: one clause may state the change
+                direct = self._answer(state, replace(q, years=()), t, trace)
+                if direct.found:
+                    return direct
             ask = "rate" if q.qtype == "rate" else "how_many"  # 扶贫资金从2016年到2019年: each year's figure
             subs = [(f"{y}年", replace(q, year=y, since=False, qtype=ask, years=())) for y in q.years]
             return self._compare(state, q, t, subs, each=True)
@@ -231,6 +235,9 @@ class Engine:
             subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
             return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
+        if q.qtype == "fromto" and q.asks_from:  # 从多少涨到多少: only a change states both ends (not
+            # 年人均收入9000元以上); 降到多少了 asks the end alone
+            hits = [h for h in hits if h.features.get("change")]
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]

@@ -466,6 +466,8 @@ class QueryParser(EnglishParsing):
                 continue
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
                 continue
+            if all(ch in self._stop_chars for ch in token):  # 是从, 都有: stop characters jieba joined
+                continue
             if token not in self.synonym_of and not self.index.containing(token):
                 core = self._without_function_chars(token)
                 if core is not None:  # 能卖 -> 卖, 都种 -> 种: jieba joined a modal or adverb to the word

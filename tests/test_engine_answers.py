@@ -113,6 +113,16 @@ def test_village_names_start_after_their_town_and_a_verb_is_no_village(engine):
     assert not names & {"陵镇范村", "名驻村", "驻村"}  # 179名驻村第一书记: stationed in villages
 
 
+def test_a_change_asked_is_answered_by_a_change(engine):
+    # 年人均收入9000元以上 (forest workers) is no answer to 从多少涨到多少; the change clause is
+    ans = engine.ask("沁县贫困户收入从多少涨到多少")
+    assert not ans.found or ("1907" in ans.value and "10118" in ans.value)
+    years = engine.ask("沁县贫困户人均纯收入从2014年到2020年是从多少涨到多少")  # 是从: no search word
+    assert years.found and "1907" in years.value and "10118" in years.value
+    end = engine.ask("沁阳2019年贫困发生率降到多少了")  # the end alone
+    assert end.found and "0.24%" in end.value
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
