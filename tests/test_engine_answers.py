@@ -123,6 +123,11 @@ def test_a_change_asked_is_answered_by_a_change(engine):
     assert end.found and "0.24%" in end.value
 
 
+def test_an_english_change_asked_states_both_ends(engine):
+    ans = engine.ask("Jiaozuo raised its minimum living allowance standard from how much to how much?")
+    assert ans.found and ans.lang == "en" and "2760" in ans.value and "3360" in ans.value
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
