@@ -307,6 +307,9 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             head=_head_in(f.clause, q.concepts),
             year_match=float(bool(q.year) and f.year == q.year),
             history=float(q.year is None and bool(f.year and issued and f.year < issued) and not f.since),
+            history_from=float(
+                q.asks_from and q.year is None and bool(f.year and issued and f.year < issued) and not f.since
+            ),
             role_from=float(f.role == "from" and not q.asks_from),
             role_target=float(f.role == "target" and not q.asks_target),
             role_change=float(f.role == "change" and q.qtype != "rate"),

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
 _MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是低|比较")
+_CHANGE_TURN = re.compile(r"(多少|几(?![号点时日月天]))[^，,。？?]{0,8}?(到|至|成)")  # 从原来的多少减到…: where the halves part
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -238,6 +239,11 @@ class Engine:
         if q.qtype == "fromto" and q.asks_from:  # 从多少涨到多少: only a change states both ends (not
             # 年人均收入9000元以上); 降到多少了 asks the end alone
             hits = [h for h in hits if h.features.get("change")]
+            sure = self.ranker.confidence(self._signals(q, hits, index)) if hits else 0.0
+            if sure < self.ranker.threshold and q.unit_class:  # 从原来的多少减到现在剩多少: two sentences
+                ends = self._ends(state, q, t)
+                if ends is not None:
+                    return ends
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
@@ -285,6 +291,23 @@ class Engine:
                 if sub.qtype != "yesno" and (i == 0 or sub.concepts or sub.qtype != subs[i - 1].qtype)
             ),
         )
+
+    def _ends(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer | None:
+        """A change no clause states (从原来的多少减到现在剩多少): where it began and where it stands, asked as
+        the message's two halves about one thing (the end never the figure of the start); both stated, or
+        None."""
+        turn = _CHANGE_TURN.search(q.text)
+        if not turn:
+            return None
+        halves = [q.text[: turn.start(2)], q.text[turn.end(2) :]]
+        subject = re.split(r"[从由]", halves[0], maxsplit=1)[0]  # 汝阳贫困人口: what both halves are about
+        end = state.parser.parse(halves[1])
+        if end.qualifier is None and any(w in q.text for w in self.intents.slots["decrease"]):
+            # 减到现在多少户: what a decrease leaves is what remains (the articles' 未脱贫户)
+            halves[1] = self.intents.slots["remaining"][0] + halves[1]
+        halves[1] = subject + halves[1]
+        answer = self._compound(state, q, t, halves)
+        return replace(answer, intent="fromto") if answer is not None else None
 
     def _compound(self, state: _Loaded, q: Query, t: dict[str, str], asked: list[str]) -> Answer | None:
         """A message asking two things (焦作培训了多少贫困劳动力，多少人就业了): each answered, a later one about

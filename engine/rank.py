@@ -49,6 +49,7 @@ FEATURES = (
     "head",  # the concept asked about (the head) stands in the clause
     "year_match",  # the year asked is the figure's year
     "history",  # no year asked, and the figure is of a year before its article's
+    "history_from",  # … and the question asks where a change began (原来, 从): the earlier figure is it
     "role_from",  # the start of a change (由A…) while the question does not ask where it began
     "role_target",  # a target (力争/计划) while the question does not ask about plans
     "role_change",  # a change against a baseline (较2019年增长15%) while the question asks no change

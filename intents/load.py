@@ -238,7 +238,7 @@ def _english_nouns(english: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, 
     return out
 
 
-SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less", "per_unit"}
+SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less", "per_unit", "decrease"}
 
 
 def _title_aliases(raw, titles) -> dict[str, str]:

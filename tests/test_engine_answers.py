@@ -128,6 +128,14 @@ def test_an_english_change_asked_states_both_ends(engine):
     assert ans.found and ans.lang == "en" and "2760" in ans.value and "3360" in ans.value
 
 
+def test_a_change_in_two_sentences_states_both_ends(engine):
+    # 贫困人口13759户54026人 (2012) and 未脱贫人口2207户5155人 (now): no one clause states the change
+    ans = engine.ask("汝阳贫困人口从原来多少降到现在还剩多少")
+    assert ans.found and ans.value == "54026人；5155人"
+    dates = engine.ask("洛阳市区储备肉投放从几号到几号")  # a range of dates, not a change
+    assert dates.found and "9日" in dates.value and "15日" in dates.value
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
