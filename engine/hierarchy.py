@@ -30,10 +30,20 @@ _SOURCE_EN = {
     "jionlp china_location": "administrative divisions: jionlp china_location",
     "kb/gazetteer.yaml": "the project's gazetteer, kb/gazetteer.yaml",
 }
-_LEVEL_WORD = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county", "区": "county"}
+_LEVEL_WORD = {
+    "省": "province",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "县": "county",
+    "区": "county",
+    "镇": "town",
+    "乡": "town",
+}
+_MORE_LEVELS = re.compile(r"哪(?:个|一个)?(省|市|州|盟|县|区|镇|乡)")  # 在哪个县哪个镇: each level asked
 _ZH_ASK = re.compile(
     r"(?:属于|隶属于?|归属于?|归|是|在|位于|地处|处于)(?:哪个|哪一个|哪|什么)"
-    r"(省|市|州|盟|县|区|地区|地方|里|儿)"
+    r"(省|市|州|盟|县|区|镇|乡|地区|地方|里|儿)"
     r"|的(?:上级|上一级)(?:行政区|单位)?是"
 )
 # the whole question must be the pattern, the place alone in its group: "Which county has the most poor
@@ -238,6 +248,9 @@ def _hierarchy_zh(text: str, ask: re.Match, table: _Table, index) -> Answer | No
     value_row = next((p for p in chain if _level_of(p) == wanted), None) if wanted else None
     path = "".join(p.name for p in reversed(chain))
     value = value_row.name if value_row else path
+    levels = {_LEVEL_WORD[m.group(1)] for m in _MORE_LEVELS.finditer(text, ask.start())}
+    if len(levels) > 1:  # 坞庄村在哪个县哪个镇: 博爱县孝敬镇
+        value = "".join(p.name for p in reversed(chain) if _level_of(p) in levels) or value
     if wanted == "province" and chain[-1].level == "city":  # 奉节县属于哪个省: 重庆市, a municipality
         path, value = "直辖市" + path, chain[-1].name
     return Answer(

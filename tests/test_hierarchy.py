@@ -33,6 +33,16 @@ def test_hierarchy_questions_in_chinese(engine, question, value, text):
 
 
 @pytest.mark.parametrize(
+    ("question", "value"),
+    [("坞庄村在哪个镇", "孝敬镇"), ("发展大棚的坞庄村在哪个县哪个镇", "博爱县孝敬镇")],  # each level asked
+)
+def test_a_village_the_articles_place_names_its_town(engine, question, value):
+    answer = engine.ask(question)
+    assert answer.found and answer.intent == "hierarchy" and answer.value == value
+    assert "jiaozuo-2017-poverty-review-2016.txt" in answer.text  # the article that places it
+
+
+@pytest.mark.parametrize(
     ("question", "value", "start"),
     [
         (
