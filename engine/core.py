@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
 READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
 _MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是低|比较")
-_CHANGE_TURN = re.compile(r"(多少|几(?![号点时日月天]))[^，,。？?]{0,8}?(到|至|成)")  # 从原来的多少减到…: where the halves part
+_CHANGE_TURN = re.compile(
+    r"(多少|几(?![号点时日月天]))[^，,。？?]{0,8}?(到|至|成)"
+)  # 从原来的多少减到…: where the halves part
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -317,13 +319,17 @@ class Engine:
         for text in asked:
             sub = state.parser.parse(text)
             if prev is None:  # the first: the message's place and year (a follow-up's, from the chat)
-                sub = replace(sub, places=sub.places or q.places, year=q.year if sub.year is None else sub.year)
+                sub = replace(
+                    sub, places=sub.places or q.places, year=q.year if sub.year is None else sub.year
+                )
             else:
                 sub = replace(
                     sub,
                     places=sub.places or prev.places,
                     year=sub.year if sub.year is not None else prev.year,
-                    concepts=follow_up_concepts(prev.concepts, sub.concepts) if sub.concepts else prev.concepts,
+                    concepts=follow_up_concepts(prev.concepts, sub.concepts)
+                    if sub.concepts
+                    else prev.concepts,
                     extra={**sub.extra, "stated": frozenset(stated)},
                 )
             answers.append(self._answer(state, sub, t))

@@ -14,6 +14,9 @@ _FURNITURE = re.compile(
 )
 
 
+_STORY_LEAD = re.compile(r"本报讯|本报记者")
+
+
 def fold_width(text: str) -> str:
     """Full-width digits, letters and spaces to ASCII; Chinese punctuation stays as written."""
     out = []
@@ -129,7 +132,10 @@ def paragraphs(text: str) -> list[str]:
         if merged:
             tail = merged[-1][-1]
             head = block[0]
-            open_end = tail[-1] not in _TERMINAL and not _FURNITURE.match(head)
+            # a story's lead (本报讯（记者…）) starts its own paragraph, whatever the line before it
+            open_end = (
+                tail[-1] not in _TERMINAL and not _FURNITURE.match(head) and not _STORY_LEAD.match(head)
+            )
             continues = head[0] in _CONTINUES or (tail[-1].isdigit() and head[0].isdigit())
             if open_end and (continues or (len(tail) >= 0.7 * typical and _is_cjk_or_digit(head[0]))):
                 merged[-1].extend(block)

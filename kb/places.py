@@ -561,7 +561,9 @@ def attribute(
                 # them in particular (one place in scope, 常平乡的两条路, stays: the sentence may go on about it)
                 below = [p for p in context[1:] if head and head[0] in gaz.ancestors(p)]
                 apart = any(
-                    a != b and a not in gaz.ancestors(b) and b not in gaz.ancestors(a) for a in below for b in below
+                    a != b and a not in gaz.ancestors(b) and b not in gaz.ancestors(a)
+                    for a in below
+                    for b in below
                 )
                 rest = [p for p in context[1:] if not apart or p not in below]  # 寇店镇李家村: one, nested
                 places = head + rest + ([subject] if subject and subject not in context else [])

@@ -37,3 +37,14 @@ def test_sentences_and_clauses():
     assert sents == ["目前，该县已经出列74个村。", "未脱贫人口2207户5155人；", "各项指标均达标。"]
     text = sents[0]
     assert [text[a:b] for a, b in clause_spans(text)] == ["目前", "该县已经出列74个村"]
+
+
+def test_a_story_lead_starts_its_own_paragraph_after_a_headline():
+    text = (
+        "全县顺利实现高质量脱贫摘帽，群众满意。\n\n吴会菊 文/图\n\n"
+        "汝阳县“苦干改山河”，实干换新天——\n\n“登山精神”指引 如期脱贫摘帽\n\n"
+        "本报讯（记者 李迎博 通讯员 李倩）记者日前从市商\n务局获悉，自今日起连续 7 天，我市市区将投放政府储备\n肉。\n"
+    )
+    paras = paragraphs(text)
+    assert paras[-1].startswith("本报讯")  # its byline is the pork story's, not the headline's story
+    assert any(p.endswith("如期脱贫摘帽") for p in paras)
