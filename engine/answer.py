@@ -297,6 +297,8 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             continue
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
+        if q.per_unit and not (_per_unit(s.text, f.start) or _PER.search(f.clause.split(f.value)[0])):
+            continue  # 每户补多少钱: not a total (拨付资金2.68亿元); 人均纯收入由…1907元 is one per person
         if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
         x = dict(base)

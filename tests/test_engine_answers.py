@@ -136,6 +136,12 @@ def test_a_change_in_two_sentences_states_both_ends(engine):
     assert dates.found and "9日" in dates.value and "15日" in dates.value
 
 
+def test_a_figure_per_household_or_person_is_never_a_total(engine):
+    assert not engine.ask("周口危房改造每户补多少钱").found  # only the total, 拨付资金2.68亿元, is written
+    assert engine.ask("周口残疾人补贴每人每月多少钱").value == "60元"
+    assert engine.ask("沁县贫困人口人均纯收入2014年是多少").value == "1907元"  # 人均纯收入由…的1907元
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
