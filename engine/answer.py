@@ -297,8 +297,17 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             continue
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
-        if q.per_unit and not (_per_unit(s.text, f.start) or _PER.search(f.clause.split(f.value)[0])):
+        per = _per_unit(s.text, f.start) or bool(_PER.search(f.clause.split(f.value)[0]))
+        if q.per_unit and not per:
             continue  # 每户补多少钱: not a total (拨付资金2.68亿元); 人均纯收入由…1907元 is one per person
+        if (
+            q.measure
+            and f.unit_class == "count"
+            and f.unit
+            and "个" not in (q.measure, f.unit)
+            and f.unit != q.measure
+        ):
+            continue  # 多少张床位 is not 10所: a measure word other than the loose 个 names what is counted
         if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
         x = dict(base)
@@ -320,17 +329,8 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             qual_conflict=float(bool(q.qualifier and f.qualifier) and f.qualifier != q.qualifier),
             **({f"plain_{f.qualifier}": 1.0} if f.qualifier and not q.qualifier else {}),
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
-            per_agree=float(q.per_unit and _per_unit(s.text, f.start)),
-            per_conflict=float(q.per_unit and not _per_unit(s.text, f.start)),  # 每户补多少 is not 2.68亿元
-            plain_per=float(not q.per_unit and _per_unit(s.text, f.start)),
-            # 多少张床位 is not 10所: a measure word other than the loose 个 names what is counted
-            measure_conflict=float(
-                bool(q.measure)
-                and f.unit_class == "count"
-                and bool(f.unit)
-                and "个" not in (q.measure, f.unit)
-                and f.unit != q.measure
-            ),
+            per_agree=float(q.per_unit and per),
+            plain_per=float(not q.per_unit and per),
         )
         hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
     return hits

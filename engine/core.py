@@ -436,13 +436,10 @@ class Engine:
             "top_year": f.get("year_match", 0.0),
             "top_place": f.get("place_named", 0.0),
             "top_parent": f.get("parent_first", 0.0),
-            # what no right candidate teaches the ranker (an unanswerable question has none): the best one
-            # counts something else (多少张床位: 10所) or is a total where a figure per household is asked
             # a what-is or list answer that goes on to the definition the sentence gives (engine/answer.py)
             "top_defined": float(
                 q.qtype in ("what", "list") and best.fact is None and finder.with_definition(best) is not best
             ),
-            "top_mismatch": max(f.get("measure_conflict", 0.0), f.get("per_conflict", 0.0)),
             "ask_figure": float(q.qtype in ("how_many", "rate", "compare")),
             "ask_when": float(q.qtype in ("when", "weekday")),
             "ask_who": float(q.qtype in ("who", "byline")),

@@ -61,9 +61,7 @@ FEATURES = (
     "plain_total",  # … a total (共有, 累计)
     "plain_new",  # … what is new (新增, 新建)
     "per_agree",  # a figure per household, person or year is asked (每户, 人均), and this is one
-    "per_conflict",  # … and this is not (a total)
     "plain_per",  # no such figure is asked, and this is one
-    "measure_conflict",  # the question's measure word (多少张) is not the figure's (10所)
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)
     "sub_place",  # the sentence is about a town or village of the place asked, not the place itself
@@ -140,7 +138,6 @@ SIGNALS = (
     "top_place",  # the sentence names the place asked
     "top_parent",  # … or is first about a place that holds it (its figure likely that place's)
     "top_defined",  # a what-is or list answer followed by the definition its sentence gives (即…)
-    "top_mismatch",  # its measure word or per-unit kind is not the one asked
     "ask_figure",  # the kind of question: a figure (how many, rate, compare),
     "ask_when",  # a date,
     "ask_who",  # a person or an organisation (who, byline),

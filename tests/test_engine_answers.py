@@ -136,10 +136,12 @@ def test_a_change_in_two_sentences_states_both_ends(engine):
     assert dates.found and "9日" in dates.value and "15日" in dates.value
 
 
-def test_a_figure_per_household_or_person_is_never_a_total(engine):
+def test_a_figure_per_household_or_person_or_of_another_measure_is_never_the_answer(engine):
     assert not engine.ask("周口危房改造每户补多少钱").found  # only the total, 拨付资金2.68亿元, is written
     assert engine.ask("周口残疾人补贴每人每月多少钱").value == "60元"
     assert engine.ask("沁县贫困人口人均纯收入2014年是多少").value == "1907元"  # 人均纯收入由…的1907元
+    beds = engine.ask("沁阳医养中心有多少张床位")  # 建成投运10所医养中心: 所 counts centres, not beds
+    assert not beds.found or "10所" not in (beds.value or "")
 
 
 def test_the_questions_of_a_message(engine):
