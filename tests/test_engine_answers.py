@@ -144,6 +144,12 @@ def test_a_figure_per_household_or_person_or_of_another_measure_is_never_the_ans
     assert not beds.found or "10所" not in (beds.value or "")
 
 
+@pytest.mark.parametrize("question", ["储备肉从哪天开始投放", "储备肉从什么时候开始投放"])
+def test_since_when_is_a_date_not_a_change(engine, question):
+    ans = engine.ask(question)
+    assert ans.found and ans.intent == "when" and "3月9日" in ans.value
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
