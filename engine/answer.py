@@ -28,6 +28,7 @@ SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts 
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
 _ASPECT_MARK = re.compile(r"[了着过]")
+_ANY_YEAR = re.compile(r"(?:19|20)\d{2}年|去年|今年|前年")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
@@ -559,12 +560,19 @@ def extract(q: Query, index: KnowledgeIndex) -> list[Hit]:
         else:
             hits += _clause_hits(q, s, base)
     if q.year is not None and q.qtype not in ("how_many", "rate"):
-        hits = [
-            h
-            for h in hits
-            if str(q.year) in h.sentence.text or index.subject_year.get(h.sentence.article_id) == q.year
-        ]
+        hits = [h for h in hits if _of_year(h.sentence, q.year, index)]
     return hits
+
+
+def _of_year(s: Sentence, year: int, index: KnowledgeIndex) -> bool:
+    """Whether a sentence tells of `year`: it names it, its article is about that year, or it names no year
+    and its article, about no one year, was issued then (我市淮阳…4个国家级贫困县榜上有名, in a 2019 report)."""
+    if str(year) in s.text:
+        return True
+    subject = index.subject_year.get(s.article_id)
+    if subject is not None:
+        return subject == year
+    return not _ANY_YEAR.search(s.text) and index.articles[s.article_id].get("year") == year
 
 
 def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:

@@ -364,7 +364,11 @@ class Engine:
             best = finder.with_definition(best)
         verdict = ""
         if q.qtype == "yesno":  # the clause's own verdict; the answer rests on it and its sentence's rest
-            verdict = t["no"] if negated(best.quote) else t["yes"]
+            some_left = any(  # 全部脱贫了没: not while the sentence counts some still left (未脱贫…5155人)
+                f.qualifier == "remaining" and f.amount for f in index.facts.get(best.sentence.id, [])
+            )
+            asks_all = any(w in q.text.lower() for w in self.intents.slots["asks_all"])
+            verdict = t["no"] if negated(best.quote) or (asks_all and some_left) else t["yes"]
             if best.fact is None:
                 best = finder.with_rest(best)
         en = q.lang == "en"

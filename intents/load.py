@@ -238,7 +238,18 @@ def _english_nouns(english: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, 
     return out
 
 
-SLOTS = {"remaining", "total", "done", "new", "asks_from", "asks_target", "asks_less", "per_unit", "decrease"}
+SLOTS = {
+    "remaining",
+    "total",
+    "done",
+    "new",
+    "asks_from",
+    "asks_target",
+    "asks_less",
+    "per_unit",
+    "decrease",
+    "asks_all",
+}
 
 
 def _title_aliases(raw, titles) -> dict[str, str]:

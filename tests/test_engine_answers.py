@@ -150,6 +150,17 @@ def test_since_when_is_a_date_not_a_change(engine, question):
     assert ans.found and ans.intent == "when" and "3月9日" in ans.value
 
 
+def test_a_sentence_naming_no_year_tells_of_its_reports_year(engine):
+    # 我市淮阳、商水、太康、郸城4个国家级贫困县…榜上有名: in the 2019 report, no year of its own
+    ans = engine.ask("周口2019年哪几个国家级贫困县脱贫摘帽了")
+    assert ans.found and all(c in ans.value for c in ("淮阳", "商水", "太康", "郸城"))
+
+
+def test_all_of_them_is_no_while_some_are_left(engine):
+    ans = engine.ask("汝阳2020年底全部脱贫了没")  # 未脱贫人口2207户5155人 in the sentence answering it
+    assert not ans.found or ans.value.startswith("没有")
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
