@@ -540,7 +540,8 @@ class Engine:
         # the chosen figure leads its side's candidates: its confidence is that side's
         for label, hit in rows:
             sub, hits = side[label]
-            reordered = [hit, *(h for h in hits if h is not hit)]
+            # … among its figures of the pair's kind: a 99% beside 20个 and 78个 is no rival for a count
+            reordered = [hit, *(h for h in hits if h is not hit and h.fact.unit_class == hit.fact.unit_class)]
             sure *= self.ranker.confidence(self._signals(sub, reordered, state.index))
 
         def line(place: str, hit: finder.Hit) -> str:
