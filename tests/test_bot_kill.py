@@ -33,6 +33,15 @@ def _wait(predicate, timeout: float, proc: subprocess.Popen | None = None) -> bo
     return predicate()
 
 
+_PROBES = (
+    "焦作市有多少贫困村",
+    "汝阳县有多少贫困村",
+    "沁县有多少贫困村",
+    "周口市有多少贫困村",
+    "沁阳有几个贫困村",
+)
+
+
 def _standalone_questions(engine: Engine, n: int) -> list[str]:
     """Questions whose answer does not depend on what was asked before (a restart forgets context)."""
     rows = [
@@ -45,8 +54,13 @@ def _standalone_questions(engine: Engine, n: int) -> list[str]:
         q = row["q"]
         if row.get("session") or q in out:
             continue
-        engine.ask("焦作市有多少贫困村", session="probe")
-        if engine.ask(q, session="probe").text == engine.ask(q).text:
+        alone = engine.ask(q).text
+        # after a question about any of the places (a question naming none is read about the chat's place)
+        if all(
+            engine.ask(probe, session=f"probe:{probe}")
+            and engine.ask(q, session=f"probe:{probe}").text == alone
+            for probe in _PROBES
+        ):
             out.append(q)
         if len(out) == n:
             break
