@@ -135,8 +135,17 @@ def text_messages(text: str, limit: int = LIMIT) -> list[str]:
 
 
 def _answer_blocks(ans: Answer) -> list[tuple[str, str]]:
-    first, _, rest = ans.text.partition("\n")
-    return [("b" if ans.found else "", first)] + ([("", rest)] if rest else [])
+    """The first line of an answer in bold, and of each part of one stating several (parted by a blank
+    line: 哪天开的，签了几个项目)."""
+    parts = [p.partition("\n") for p in ans.text.split("\n\n")] if ans.found else []
+    if len(parts) < 2 or not all(first and rest for first, _, rest in parts):
+        first, _, rest = ans.text.partition("\n")
+        return [("b" if ans.found else "", first)] + ([("", rest)] if rest else [])
+    blocks: list[tuple[str, str]] = []
+    for first, _, rest in parts:
+        blocks += [("b", first), ("", rest + "\n")]  # the blank line between parts
+    blocks[-1] = ("", blocks[-1][1][:-1])
+    return blocks
 
 
 def answer_messages(ans: Answer) -> list[str]:

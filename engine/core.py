@@ -344,7 +344,7 @@ class Engine:
         sources = [s for a in answers for s in a.sources]
         return Answer(
             True,
-            "\n".join(a.text for a in answers),
+            "\n\n".join(a.text for a in answers),  # a blank line between the parts
             answers[0].intent,
             place=answers[0].place,
             confidence=round(sure, 3),

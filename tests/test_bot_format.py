@@ -48,6 +48,13 @@ def test_short_answer_is_untouched_but_escaped():
     assert answer_html(ans) == "<b>汝阳县：5155人</b>\n原文：“&lt;未脱贫人口&gt; &amp; 5155人”"
 
 
+def test_each_part_of_an_answer_stating_several_is_bold():
+    ans = Answer(True, "周口市：4月11日\n原文：“4月11日…”\n\n周口市：38个\n原文：“共有38个项目签约”", "when")
+    assert answer_html(ans) == (
+        "<b>周口市：4月11日</b>\n原文：“4月11日…”\n\n<b>周口市：38个</b>\n原文：“共有38个项目签约”"
+    )
+
+
 def test_only_an_answer_is_bold():
     assert not answer_html(Answer(False, "抱歉，文章里没有找到答案。", "unknown")).startswith("<b>")
 
