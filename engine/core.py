@@ -498,7 +498,7 @@ class Engine:
             p = h.sentence.places[0] if h.sentence.places else None
             if p and p not in places:
                 places.append(p)
-        if not q.place and len(places) >= 2:
+        if not q.place and not q.place_kind and len(places) >= 2:  # 哪个村: the place is the answer asked
             choices = [Alternative(place_label(p, q.lang, state.index), f"{p} {q.text}") for p in places[:4]]
             return Answer(
                 False,

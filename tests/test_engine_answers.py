@@ -167,6 +167,13 @@ def test_two_things_of_one_place_compared(engine):
     assert ans.found and "1384万" in ans.value and "598万" in ans.value and "农村" in ans.value
 
 
+def test_unsure_of_which_village_offers_villages_not_places_to_ask_about(engine):
+    ans = engine.ask("杨希庆在哪个村当第一书记")  # the place is what is asked: no "which place do you mean?"
+    assert ans.intent != "which_place"
+    assert not ans.found or ans.value == "岩山村"
+    assert ans.found or any("岩山村" in a.label for a in ans.alternatives)
+
+
 def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
