@@ -14,7 +14,7 @@ from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.question import FILLER_WEIGHT, Concept, Query
 from engine.rank import Ranker
-from kb.numbers import DATE_RE, MONTH_PART_RE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.roles import CHANGE
 from kb.split import clause_spans
 
@@ -28,7 +28,6 @@ SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts 
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
 _ASPECT_MARK = re.compile(r"[了着过]")
-_ANY_YEAR = re.compile(r"(?:19|20)\d{2}年|去年|今年|前年")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
@@ -572,7 +571,8 @@ def _of_year(s: Sentence, year: int, index: KnowledgeIndex) -> bool:
     subject = index.subject_year.get(s.article_id)
     if subject is not None:
         return subject == year
-    return not _ANY_YEAR.search(s.text) and index.articles[s.article_id].get("year") == year
+    names_a_year = bool(YEAR_RE.search(s.text)) or any(word in s.text for word in RELATIVE_YEAR)
+    return not names_a_year and index.articles[s.article_id].get("year") == year
 
 
 def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:

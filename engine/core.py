@@ -140,16 +140,17 @@ class Engine:
         if gazetteer_answer is not None:
             return gazetteer_answer
         q = self._with_context(q, session)
-        result = self._answer(state, q, t, trace)
         topic = self._on_topic(q, session)
-        if topic is not None:  # 一年能卖多少钱 after 沁县有多少个电商扶贫服务站: the same place and thing
-            inner: dict | None = {} if trace is not None else None
-            alt = self._answer(state, topic, t, inner)
-            if alt.found:  # the chat's place first: another place's figure only when it has none
-                q, result = topic, alt
-                if trace is not None:
-                    trace.clear()
-                    trace.update(inner)
+        # 一年能卖多少钱 after 沁县有多少个电商扶贫服务站: the chat's place and thing first, the question as
+        # it stands (another place's figure) only when that finds nothing
+        inner: dict | None = {} if trace is not None and topic is not None else trace
+        result = self._answer(state, topic, t, inner) if topic is not None else None
+        if result is not None and result.found:
+            q = topic
+            if trace is not None:
+                trace.update(inner)
+        else:
+            result = self._answer(state, q, t, trace)
         if session is not None and not q.smalltalk and (q.concepts or q.title):
             self._remember(session, q)
         return result
@@ -227,8 +228,9 @@ class Engine:
             ask = "rate" if q.qtype == "rate" else "how_many"  # 扶贫资金从2016年到2019年: each year's figure
             subs = [(f"{y}年", replace(q, year=y, since=False, qtype=ask, years=())) for y in q.years]
             return self._compare(state, q, t, subs, each=True)
-        asked = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
-        if len(asked) > 1:
+        texts = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
+        asked = [state.parser.parse(text) for text in texts] if len(texts) > 1 else []
+        if asked:
             both = self._compound(state, q, t, asked)
             if both is not None:
                 return both
@@ -238,14 +240,9 @@ class Engine:
             subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
             return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
-        if q.qtype == "fromto" and q.asks_from:  # 从多少涨到多少: only a change states both ends (not
-            # 年人均收入9000元以上); 降到多少了 asks the end alone
-            hits = [h for h in hits if h.features.get("change")]
-            sure = self.ranker.confidence(self._signals(q, hits, index)) if hits else 0.0
-            if sure < self.ranker.threshold and q.unit_class:  # 从原来的多少减到现在剩多少: two sentences
-                ends = self._ends(state, q, t)
-                if ends is not None:
-                    return ends
+        change = q.qtype == "fromto" and q.asks_from
+        if change:  # 从多少涨到多少: only a change states both ends (not 年人均收入9000元以上); 降到多少了
+            hits = [h for h in hits if h.features.get("change")]  # asks the end alone
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
@@ -254,6 +251,10 @@ class Engine:
             hits = []  # more of the question not understood than understood: an honest "I don't know"
         signals = self._signals(q, hits, index) if hits else {}
         confidence = self.ranker.confidence(signals) if hits else 0.0
+        if change and confidence < self.ranker.threshold and q.unit_class:
+            ends = self._ends(state, q, t)  # 从原来的多少减到现在剩多少: the two ends in two sentences
+            if ends is not None:
+                return ends
         if trace is not None:
             trace.update(query=q, hits=hits, signals=signals, confidence=confidence)
         if not hits:
@@ -261,7 +262,7 @@ class Engine:
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
         best, text, value, items = self._stated(q, hits, index, t)
-        if items < self._asks_apart(state, asked):  # 哪天开工、哪天修好: one stated is no answer to both
+        if items < self._asks_apart(asked):  # 哪天开工、哪天修好: one stated is no answer to both
             return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
@@ -278,19 +279,16 @@ class Engine:
         )
 
     @staticmethod
-    def _asks_apart(state: _Loaded, asked: list[str]) -> int:
+    def _asks_apart(asked: list[Query]) -> int:
         """How many things of their own a message's questions ask: a yes/no (有没有…？装机多大) rests on the
         figure stated anyway, and one of the same kind with no words of its own (十几万人？具体多少) asks the
         one before again (在哪办的，哪天: another kind, another thing)."""
-        if len(asked) < 2:
-            return 1
-        subs = [state.parser.parse(text) for text in asked]
         return max(
             1,
             sum(
                 1
-                for i, sub in enumerate(subs)
-                if sub.qtype != "yesno" and (i == 0 or sub.concepts or sub.qtype != subs[i - 1].qtype)
+                for i, sub in enumerate(asked)
+                if sub.qtype != "yesno" and (i == 0 or sub.concepts or sub.qtype != asked[i - 1].qtype)
             ),
         )
 
@@ -308,16 +306,15 @@ class Engine:
             # 减到现在多少户: what a decrease leaves is what remains (the articles' 未脱贫户)
             halves[1] = self.intents.slots["remaining"][0] + halves[1]
         halves[1] = subject + halves[1]
-        answer = self._compound(state, q, t, halves)
+        answer = self._compound(state, q, t, [state.parser.parse(half) for half in halves])
         return replace(answer, intent="fromto") if answer is not None else None
 
-    def _compound(self, state: _Loaded, q: Query, t: dict[str, str], asked: list[str]) -> Answer | None:
+    def _compound(self, state: _Loaded, q: Query, t: dict[str, str], asked: list[Query]) -> Answer | None:
         """A message asking two things (焦作培训了多少贫困劳动力，多少人就业了): each answered, a later one about
         the place, year and thing of the one before unless it names its own; all stated, or None (then the
         message is answered as one question)."""
         answers, prev, stated = [], None, set()
-        for text in asked:
-            sub = state.parser.parse(text)
+        for sub in asked:
             if prev is None:  # the first: the message's place and year (a follow-up's, from the chat)
                 sub = replace(
                     sub, places=sub.places or q.places, year=q.year if sub.year is None else sub.year

@@ -40,7 +40,7 @@ _LEVEL_WORD = {
     "镇": "town",
     "乡": "town",
 }
-_MORE_LEVELS = re.compile(r"哪(?:个|一个)?(省|市|州|盟|县|区|镇|乡)")  # 在哪个县哪个镇: each level asked
+_MORE_LEVELS = re.compile(rf"哪(?:个|一个)?([{''.join(_LEVEL_WORD)}])")  # 在哪个县哪个镇: each level asked
 _ZH_ASK = re.compile(
     r"(?:属于|隶属于?|归属于?|归|是|在|位于|地处|处于)(?:哪个|哪一个|哪|什么)"
     r"(省|市|州|盟|县|区|镇|乡|地区|地方|里|儿)"

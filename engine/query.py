@@ -482,7 +482,7 @@ class QueryParser(EnglishParsing):
         """The word left when stop characters at either end are dropped, if that one is known (a domain
         word, or one the articles hold); None when nothing is dropped or the rest is unknown too."""
         core = token.strip("".join(self._stop_chars))
-        if not core or core == token:
+        if core == token:
             return None
         if core in self.synonym_of or (len(core) >= 2 and self.index.containing(core)):
             return core
