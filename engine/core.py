@@ -537,8 +537,19 @@ class Engine:
         # the chosen figure leads its side's candidates: its confidence is that side's
         for label, hit in rows:
             sub, hits = side[label]
-            # … among its figures of the pair's kind: a 99% beside 20个 and 78个 is no rival for a count
-            reordered = [hit, *(h for h in hits if h is not hit and h.fact.unit_class == hit.fact.unit_class)]
+            # … among its figures of the pair's kind: a 99% beside 20个 and 78个 is no rival for a count,
+            # nor is the other side's figure (中职 beside 高中's 9882.7万元)
+            taken = {(h.sentence.text, h.value) for other, h in rows if other != label}
+            reordered = [
+                hit,
+                *(
+                    h
+                    for h in hits
+                    if h is not hit
+                    and h.fact.unit_class == hit.fact.unit_class
+                    and (h.sentence.text, h.value) not in taken
+                ),
+            ]
             sure *= self.ranker.confidence(self._signals(sub, reordered, state.index))
 
         def line(place: str, hit: finder.Hit) -> str:

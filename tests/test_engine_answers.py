@@ -310,6 +310,13 @@ def test_a_comparison_of_two_things_never_gives_one_figure_twice(engine):
     assert not ans.found or ans.value.count("9882.7万元") <= 1
 
 
+def test_the_other_sides_figure_is_no_rival_for_a_sides_confidence(engine):
+    # 中职国家助学金 also matches 高中's sentence; the pair takes that one for 高中, so it does not make
+    # 中职's own figure less sure
+    ans = engine.ask("周口高中和中职国家助学金哪个发得多")
+    assert ans.found and "9882.7万" in ans.value and "3724.44万" in ans.value and "高中" in ans.value
+
+
 def test_two_years_asked_give_each_years_figure(engine):
     ans = engine.ask("汝阳扶贫资金从2016年到2019年是咋涨的")
     assert ans.found and "3.1亿" in ans.value and "8.1亿" in ans.value
