@@ -587,6 +587,7 @@ def find(q: Query, index: KnowledgeIndex, ranker: Ranker) -> list[Hit]:
 
 # what follows a clause naming a term when the rest of the sentence says what the term is
 _DEFINITION_NEXT = re.compile(r"^[，,：:；;]?\s*(?:即|就是|也就是|包括|分别是|主要是|具体是|（|\()")
+_QUOTED = re.compile(r"“([^“”]+)”")
 
 
 def with_rest(hit: Hit) -> Hit:
@@ -599,15 +600,20 @@ def with_rest(hit: Hit) -> Hit:
     return replace(hit, value=value, quote=value)
 
 
-def with_definition(hit: Hit) -> Hit:
+def with_definition(hit: Hit, concepts: tuple[Concept, ...] = ()) -> Hit:
     """A clause naming a term (推行“两定制、一兜底”) with the rest of its sentence when that goes on to say what
     the term is (，即为贫困户实施医疗定制…), or a definition's first clause with the ones that finish it: a
     what-is or list question is answered by the whole definition, not by the name or a part."""
     text = hit.sentence.text
     at = text.find(hit.value)
     rest = text[at + len(hit.value) :] if at >= 0 else ""
-    # the definition (即…) goes on after this clause: 即…医疗定制、培训就业定制，对…实行政府兜底
-    if not rest.strip("。；; ") or not (_DEFINITION_NEXT.match(rest) or _DEFINITION_NEXT.match(hit.value)):
+    if not rest.strip("。；; "):
+        return hit
+    # the definition (即…) goes on after this clause: 即…医疗定制、培训就业定制，对…实行政府兜底; or the
+    # clause quotes the term asked and the sentence goes on about it (开展“昼访夜谈”活动，每月吃住在村…)
+    quoted = (m.group(1) for m in _QUOTED.finditer(hit.value))
+    asked = any(any(w in term for c in concepts for w in c.members) for term in quoted)
+    if not (_DEFINITION_NEXT.match(rest) or _DEFINITION_NEXT.match(hit.value) or asked):
         return hit
     return with_rest(hit)
 

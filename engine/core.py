@@ -358,7 +358,7 @@ class Engine:
         a definition whole, the second figure asked, a yes/no verdict with its fact."""
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
-            best = finder.with_definition(best)
+            best = finder.with_definition(best, q.concepts)
         verdict = ""
         if q.qtype == "yesno":  # the clause's own verdict; the answer rests on it and its sentence's rest
             some_left = any(  # 全部脱贫了没: not while the sentence counts some still left (未脱贫…5155人)
@@ -415,6 +415,7 @@ class Engine:
         places = {h.sentence.places[0] for h in hits[:5] if h.sentence.places}
         mass = sum(math.exp(max(-30.0, h.score - best.score)) for h in hits)
         f = best.features
+        clause = q.qtype in ("what", "list") and best.fact is None
         return {
             "score": best.score,
             "prob": sigmoid(best.score),
@@ -438,9 +439,7 @@ class Engine:
             "top_place": f.get("place_named", 0.0),
             "top_parent": f.get("parent_first", 0.0),
             # a what-is or list answer that goes on to the definition the sentence gives (engine/answer.py)
-            "top_defined": float(
-                q.qtype in ("what", "list") and best.fact is None and finder.with_definition(best) is not best
-            ),
+            "top_defined": float(clause and finder.with_definition(best, q.concepts) is not best),
             "ask_figure": float(q.qtype in ("how_many", "rate", "compare")),
             "ask_when": float(q.qtype in ("when", "weekday")),
             "ask_who": float(q.qtype in ("who", "byline")),

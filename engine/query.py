@@ -242,8 +242,15 @@ class QueryParser(EnglishParsing):
 
     @functools.cached_property
     def _cue_words(self) -> list[str]:
-        """Chinese cues of two characters or more, in order: taken out of the search words."""
-        return [cue for qt in self.intents.types for cue in qt.cues if not cue.isascii() and len(cue) >= 2]
+        """Chinese cues of two characters or more, longest first: taken out of the search words (啥意思
+        before 是啥, or 是啥意思 would leave 意思 to search for)."""
+        cues = {
+            c
+            for qt in self.intents.types
+            for c in qt.cues
+            if not c.isascii() and len(c) >= 2 and c[:3] != "re:"
+        }
+        return sorted(cues, key=lambda c: (-len(c), c))
 
     def _concepts(self, words: list[tuple[str, ...]]) -> tuple[Concept, ...]:
         out: list[Concept] = []

@@ -419,3 +419,15 @@ def test_a_yes_no_answer_states_the_whole_fact_it_rests_on(engine):
     # the verdict, the clause and the rest of its sentence (提前一年完成任务), in the value and the reply
     assert ans.found and ans.value.startswith("是") and "2017年底" in ans.value and "提前一年" in ans.value
     assert "提前一年" in ans.text
+
+
+def test_a_longer_question_cue_is_taken_out_whole(engine):
+    # 啥意思 goes before 是啥: else 意思 is left to search for (and read as 仪式 by its sound)
+    q = engine._state.parser.parse("汝阳说的登山精神是啥意思")
+    assert all("意思" not in m and "仪式" not in m for c in q.concepts for m in c.members)
+
+
+def test_what_is_a_quoted_term_states_what_its_sentence_says_of_it(engine):
+    # 开展“昼访夜谈”活动，每月吃住在村两昼夜以上…: the clause naming the term is not the answer, the rest is
+    ans = engine.ask("沁县的昼访夜谈是咋搞的")
+    assert ans.found and "两昼夜" in ans.value

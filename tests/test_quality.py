@@ -48,6 +48,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
         ("residents_c.jsonl", 0.60, 11),
         ("residents_d.jsonl", 0.70, 11),
         ("residents_e.jsonl", 0.62, 8),
+        ("residents_f.jsonl", 0.67, 15),
     ],
 )
 def test_training_sets(built_db, name, floor, most_wrong):
