@@ -37,6 +37,9 @@ _MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是�
 _CHANGE_TURN = re.compile(
     r"(多少|几(?![号点时日月天]))[^，,。？?]{0,8}?(到|至|成)"
 )  # 从原来的多少减到…: where the halves part
+BESIDE = 10  # characters at most between two figures of one clause stated together (1370笔2.05亿元)
+_CLAUSE_MARK = re.compile(r"[，,。；;：:、]")
+_NOT_BESIDE = ("percent", "name", "phone", "age", "duration")  # a rate or a name is no how-many of a thing
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -376,12 +379,18 @@ class Engine:
                 value=hit_value(other, q.lang, self.intents),
             )
         second = self._second_figure(q, best, index)
+        beside = None if second else self._beside_figure(q, best, index)
         if second:  # 多少笔，多少钱: the figure beside it too
             pair = sorted((best.fact, second), key=lambda f: f.start)
             value = ("; " if en else "；").join(
                 figure(f.value, f, best.sentence, q.lang, self.intents) for f in pair
             )
             text = text.replace(hit_value(best, q.lang, self.intents), value, 1)
+        elif beside:  # the figure asked first, the one its clause pairs with it after: 5155人（2207户）
+            stated = hit_value(best, q.lang, self.intents)
+            other = figure(beside.value, beside, best.sentence, q.lang, self.intents)
+            value = f"{stated} ({other})" if en else f"{stated}（{other}）"
+            text = text.replace(stated, value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
             stated = hit_value(best, q.lang, self.intents)
             text, value = (
@@ -407,6 +416,24 @@ class Engine:
         else:
             facts = [f for f in facts if f.unit_class != best.fact.unit_class]
         return min(facts, key=lambda f: abs(f.start - best.fact.start), default=None)
+
+    @staticmethod
+    def _beside_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):
+        """For a question asking one figure, the figure of another kind its clause pairs with it (发放创业贷款
+        1370笔2.05亿元, 投入资金39亿元对1122所学校): how many and how much of one thing, stated together."""
+        if not best.fact or figures_asked(q.text) != 1 or best.fact.role == "change":
+            return None
+        text = best.sentence.text
+        for f in index.facts.get(best.sentence.id, []):
+            if f.id == best.fact.id or not f.amount or f.unit_class in (best.fact.unit_class, *_NOT_BESIDE):
+                continue
+            if {f.unit_class, best.fact.unit_class} == {"household", "person"}:
+                continue  # 2207户5155人: one population counted two ways; the noun asked (人口, 户) picks one
+            a, b = sorted(((best.fact.start, best.fact.end), (f.start, f.end)))
+            between = text[a[1] : b[0]]
+            if len(between) <= BESIDE and not _CLAUSE_MARK.search(between):
+                return f
+        return None
 
     def _signals(self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex) -> dict[str, float]:
         """What the calibrator reads of a question's candidates (engine/rank.py SIGNALS)."""

@@ -431,3 +431,11 @@ def test_what_is_a_quoted_term_states_what_its_sentence_says_of_it(engine):
     # 开展“昼访夜谈”活动，每月吃住在村两昼夜以上…: the clause naming the term is not the answer, the rest is
     ans = engine.ask("沁县的昼访夜谈是咋搞的")
     assert ans.found and "两昼夜" in ans.value
+
+
+def test_one_figure_asked_states_the_figure_its_clause_pairs_with_it(engine):
+    # 2019年共发放创业贷款1370笔2.05亿元: how many loans and how much, one statement of one thing
+    ans = engine.ask("2019年汝阳放了多少创业贷款")
+    assert ans.found and ans.value == "2.05亿元（1370笔）"
+    # … but not a figure of another clause (带动就业4150人)
+    assert "4150" not in ans.value
