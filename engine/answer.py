@@ -292,11 +292,14 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     hits = []
     subject_year = index.subject_year.get(s.article_id)
     issued = index.articles[s.article_id].get("year")
-    for f in index.facts.get(s.id, []):
+    facts = index.facts.get(s.id, [])
+    for f in facts:
         if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, subject_year):
             continue
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
+        if f.role == "from" and not q.asks_from and any(g.role == "to" and g.clause == f.clause for g in facts):
+            continue  # 低保标准现在是多少: not the 2760元 of 由2760元提高到3360元, where the change began
         per = _per_unit(s.text, f.start) or bool(_PER.search(f.clause.split(f.value)[0]))
         if q.per_unit and not per:
             continue  # 每户补多少钱: not a total (拨付资金2.68亿元); 人均纯收入由…1907元 is one per person

@@ -46,6 +46,8 @@ _ZH_ASK = re.compile(
     r"(省|市|州|盟|县|区|镇|乡|地区|地方|里|儿)"
     r"|的(?:上级|上一级)(?:行政区|单位)?是"
 )
+# what may stand between the place and the question words: 沁县是归哪个市管的, 沁县到底属于哪个市
+_GAP = re.compile(r"(?:的|是|到底|究竟)*")
 # the whole question must be the pattern, the place alone in its group: "Which county has the most poor
 # villages in Jiaozuo?" is no hierarchy question
 _EN_ASKS = [
@@ -221,8 +223,8 @@ def _pick(rows: list[PlaceRow], index) -> list[PlaceRow]:
 
 def _hierarchy_zh(text: str, ask: re.Match, table: _Table, index) -> Answer | None:
     # the place right before the question words (武乡县属于哪个市); "焦作的旅游扶贫在哪个县" asks the articles
-    found = [m for m in table.mentions(text[: ask.start()]) if ask.start() - m[1] <= 1]
-    if not found or text[found[-1][1] : ask.start()] not in ("", "的"):
+    found = [m for m in table.mentions(text[: ask.start()]) if _GAP.fullmatch(text[m[1] : ask.start()])]
+    if not found:
         return None
     alias = found[-1][2]
     rows = _pick(table.by_alias[alias], index)

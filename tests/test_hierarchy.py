@@ -105,3 +105,9 @@ def test_a_known_place_without_articles_gets_an_honest_reply(engine, question, w
 )
 def test_questions_about_the_articles_are_left_to_the_engine(engine, question):
     assert engine.ask(question).intent not in ("hierarchy", "unknown_place")
+
+
+@pytest.mark.parametrize("question", ["沁县是归哪个市管的？", "沁县到底属于哪个市", "沁县究竟是哪个市的"])
+def test_words_between_the_place_and_the_question_words(engine, question):
+    ans = engine.ask(question)
+    assert ans.intent == "hierarchy" and ans.value == "长治市"
