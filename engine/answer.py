@@ -298,7 +298,11 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             continue
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
-        if f.role == "from" and not q.asks_from and any(g.role == "to" and g.clause == f.clause for g in facts):
+        if (
+            f.role == "from"
+            and not q.asks_from
+            and any(g.role == "to" and g.clause == f.clause for g in facts)
+        ):
             continue  # 低保标准现在是多少: not the 2760元 of 由2760元提高到3360元, where the change began
         per = _per_unit(s.text, f.start) or bool(_PER.search(f.clause.split(f.value)[0]))
         if q.per_unit and not per:
@@ -593,13 +597,14 @@ _DEFINITION_NEXT = re.compile(r"^[，,：:；;]?\s*(?:即|就是|也就是|包�
 _QUOTED = re.compile(r"“([^“”]+)”")
 
 
-def with_rest(hit: Hit) -> Hit:
-    """A clause with the rest of its sentence after it (超额完成了省下达的目标任务 with 提前一年完成任务)."""
+def with_rest(hit: Hit, whole: bool = False) -> Hit:
+    """A clause with the rest of its sentence after it (超额完成了省下达的目标任务 with 提前一年完成任务); with
+    `whole`, the sentence from its start (发放扶贫贷款3.3亿元，全部享受政府贴息: the fact a yes rests on)."""
     text = hit.sentence.text
     at = text.find(hit.value)
     if at < 0:
         return hit
-    value = text[at:].rstrip("。；;")
+    value = text[0 if whole else at :].rstrip("。；;")
     return replace(hit, value=value, quote=value)
 
 

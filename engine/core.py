@@ -40,6 +40,7 @@ _CHANGE_TURN = re.compile(
 BESIDE = 10  # characters at most between two figures of one clause stated together (1370笔2.05亿元)
 _CLAUSE_MARK = re.compile(r"[，,。；;：:、]")
 _NOT_BESIDE = ("percent", "name", "phone", "age", "duration")  # a rate or a name is no how-many of a thing
+_DIGIT = re.compile(r"\d")
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -245,7 +246,9 @@ class Engine:
         hits = finder.find(q, index, self.ranker)
         change = q.qtype == "fromto" and q.asks_from
         if change:  # 从多少涨到多少: only a change states both ends (not 年人均收入9000元以上); 降到多少了
-            hits = [h for h in hits if h.features.get("change")]  # asks the end alone
+            # asks the end alone; and a change of figures when figures are asked (not 从“要我富”到“我要富”)
+            figures = figures_asked(q.text) > 0
+            hits = [h for h in hits if h.features.get("change") and (not figures or _DIGIT.search(h.value))]
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
@@ -309,7 +312,10 @@ class Engine:
             # 减到现在多少户: what a decrease leaves is what remains (the articles' 未脱贫户)
             halves[1] = self.intents.slots["remaining"][0] + halves[1]
         halves[1] = subject + halves[1]
-        answer = self._compound(state, q, t, [state.parser.parse(half) for half in halves])
+        start, end = (state.parser.parse(half) for half in halves)
+        # where it began is a figure of the kind the end asks (not 从“要我富”到“我要富”, a change of words)
+        start = replace(start, qtype="rate" if end.qtype == "rate" else "how_many", asks_from=True)
+        answer = self._compound(state, q, t, [start, end])
         return replace(answer, intent="fromto") if answer is not None else None
 
     def _compound(self, state: _Loaded, q: Query, t: dict[str, str], asked: list[Query]) -> Answer | None:
@@ -370,7 +376,7 @@ class Engine:
             asks_all = any(w in q.text.lower() for w in self.intents.slots["asks_all"])
             verdict = t["no"] if negated(best.quote) or (asks_all and some_left) else t["yes"]
             if best.fact is None:
-                best = finder.with_rest(best)
+                best = finder.with_rest(best, whole=True)
         en = q.lang == "en"
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
@@ -438,9 +444,23 @@ class Engine:
     def _signals(self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex) -> dict[str, float]:
         """What the calibrator reads of a question's candidates (engine/rank.py SIGNALS)."""
         best = hits[0]
-        other = next((h for h in hits[1:] if h.value != best.value), None)
+
+        def same(h: finder.Hit) -> bool:  # 开展“昼访夜谈”活动 and the clause with the rest of its sentence:
+            if h.value == best.value:  # one answer in two spans, no rival to itself
+                return True
+            return (
+                best.fact is None
+                and h.fact is None
+                and h.sentence.id == best.sentence.id
+                and (h.value in best.value or best.value in h.value)
+            )
+
+        other = next((h for h in hits[1:] if not same(h)), None)
         places = {h.sentence.places[0] for h in hits[:5] if h.sentence.places}
-        mass = sum(math.exp(max(-30.0, h.score - best.score)) for h in hits)
+        weight = [math.exp(max(-30.0, h.score - best.score)) for h in hits]
+        mass = sum(weight)
+        if best.fact is None:
+            mass /= sum(w for w, h in zip(weight, hits, strict=True) if same(h))
         f = best.features
         clause = q.qtype in ("what", "list") and best.fact is None
         return {

@@ -235,10 +235,33 @@ class QueryParser(EnglishParsing):
         target = low.strip() if english else text
         # 去了哪, 修的哪些: a particle inside a cue (去哪, 哪些) leaves it a cue
         bare = target if english else _INNER_PARTICLE.sub("", text)
+        cuts = None
         for name, pattern, cue in self._cues[english]:
-            if pattern.search(target) if pattern else (cue in target or cue in bare):
+            if pattern:
+                if pattern.search(target):
+                    return name, True
+                continue
+            if cue in target and len(cue) >= 2:
+                # a cue the words hold only inside a longer word is none (作者 in 一线社区工作者; but 到多少
+                # in 提到多少 runs on past the word it starts in)
+                cuts = cuts if cuts is not None else self._words(text)
+                if all(
+                    any(a < m.start() and m.end() <= b for a, b in cuts)
+                    for m in re.finditer(re.escape(cue), text)
+                ):
+                    continue
+                return name, True
+            if cue in target or cue in bare:
                 return name, True
         return "what", False
+
+    def _words(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the words this parser's tokenizer cuts `text` into."""
+        spans, pos = [], 0
+        for word in self.tokenizer.lcut(text, HMM=False):
+            spans.append((pos, pos + len(word)))
+            pos += len(word)
+        return spans
 
     @functools.cached_property
     def _cue_words(self) -> list[str]:

@@ -439,3 +439,27 @@ def test_one_figure_asked_states_the_figure_its_clause_pairs_with_it(engine):
     assert ans.found and ans.value == "2.05亿元（1370笔）"
     # … but not a figure of another clause (带动就业4150人)
     assert "4150" not in ans.value
+
+
+def test_a_cue_inside_a_longer_word_is_no_cue(engine):
+    # 作者 (who wrote) inside 工作者: a list of measures is asked, not a byline
+    ans = engine.ask("对一线社区工作者有哪些关爱措施")
+    assert ans.intent != "byline"
+    assert not ans.found or "工作补助" in ans.value
+
+
+def test_where_a_change_began_is_a_figure_when_figures_are_asked(engine):
+    # not 从“要我富”到“我要富”, a change of words, for 从多少…到多少
+    ans = engine.ask("汝阳贫困人口从原来的多少减到现在剩多少")
+    assert ans.found and "54026" in ans.value and "5155" in ans.value and "要我富" not in ans.value
+
+
+def test_the_current_figure_is_where_a_change_ended(engine):
+    ans = engine.ask("焦作的低保标准现在是多少")  # 将低保标准由2760元提高到3360元
+    assert ans.found and ans.value == "3360元"
+
+
+def test_a_yes_states_the_whole_sentence_it_rests_on(engine):
+    # 累计发放扶贫小额贷款…3.3亿元，全部享受政府贴息: the figure before the clause is part of the fact
+    ans = engine.ask("沁县的扶贫贷款政府给贴息不")
+    assert ans.found and ans.value.startswith("是") and "3.3亿" in ans.value
