@@ -27,6 +27,7 @@ UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <-
 SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
+_TITLE = re.compile(r"《[^《》]+》")
 _ASPECT_MARK = re.compile(r"[了着过]")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
@@ -454,6 +455,8 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
         pieces += [(m.group(0), 2.0, text[: m.start()], "") for m in CHANGE.finditer(text)]
     for clause, kind, before, after in pieces:
         items = [i for i in _ITEM_SEP.split(clause) if i] if clause.count("、") >= 1 else []
+        titles = _TITLE.findall(clause)
+        items = items or (titles if len(titles) >= 2 else [])  # 《脱贫路上好支书》《春风吹进芦家岭》…: items
         x = dict(base)
         x.update(
             prev_share=_clause_share(fold(before[-40:]), q.concepts),
@@ -465,6 +468,14 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             items=min(len(items), 6) / 6,
             list_size=float(bool(q.list_size) and len(items) == q.list_size),
             where_cue=float(bool(_WHERE_CUE.search(clause))),
+            # 一斗水、九渡、赵庄等村: an enumeration of the kind of place asked (哪几个村)
+            kind_tail=float(
+                bool(
+                    q.place_kind
+                    and items
+                    and re.search(f"等(?:[\\d一二三四五六七八九十几]+个)?{q.place_kind}", clause)
+                )
+            ),
             short=float(len(clause) < 6),
             span=float(kind == 1.0),
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
@@ -479,6 +490,9 @@ _GENERIC_PLACE = re.compile(
 )
 
 
+_KIND_LEVEL = {"县": "county", "村": "village", "乡": "town", "镇": "town"}
+
+
 def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     """哪个村/哪个县: names of that kind in the sentence (or, when it says 该村, in the one before): known
     places first, else a two- or three-character name before the kind; not those the question names;
@@ -491,8 +505,8 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
         for m in index.place_re.finditer(source):
             name = index.alias_to_place[m.group(0)]
             info = index.places.get(name)
-            # 哪几个县: 偃师市 is a county too (a county-level city)
-            if name.endswith(kind) or (kind == "县" and info is not None and info.level == "county"):
+            # 哪几个县: 偃师市 is a county too (a county-level city); 哪几个村: 九渡 is a village named bare
+            if name.endswith(kind) or (info is not None and info.level == _KIND_LEVEL.get(kind)):
                 found.append((m.start(), m.end(), name, True))
         for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){kind}", source):
             if any(a < m.end() and m.start() < b for a, b, _, _ in found):

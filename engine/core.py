@@ -360,6 +360,11 @@ class Engine:
             value=("; " if q.lang == "en" else "；").join(a.value for a in answers),
         )
 
+    def _asks(self, q: Query, slot: str) -> bool:
+        """Whether the question holds one of a slot's words (vocabulary.yaml slots)."""
+        low = q.text.lower()
+        return any(w in low for w in self.intents.slots[slot])
+
     def _stated(
         self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex, t: dict[str, str]
     ) -> tuple[finder.Hit, str, str, int]:
@@ -368,12 +373,23 @@ class Engine:
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
             best = finder.with_definition(best, q.concepts)
+        if q.qtype == "fromto" and best.fact is None and not q.asks_from and self._asks(q, "asks_end"):
+            # 现在提到多少了: the figure the change reached (3360元 of 由2760元提高到3360元), not both
+            end = next(
+                (
+                    f
+                    for f in index.facts.get(best.sentence.id, [])
+                    if f.role == "to" and f.value in best.value
+                ),
+                None,
+            )
+            best = replace(best, value=end.value, quote=best.value, fact=end) if end else best
         verdict = ""
         if q.qtype == "yesno":  # the clause's own verdict; the answer rests on it and its sentence's rest
             some_left = any(  # 全部脱贫了没: not while the sentence counts some still left (未脱贫…5155人)
                 f.qualifier == "remaining" and f.amount for f in index.facts.get(best.sentence.id, [])
             )
-            asks_all = any(w in q.text.lower() for w in self.intents.slots["asks_all"])
+            asks_all = self._asks(q, "asks_all")
             verdict = t["no"] if negated(best.quote) or (asks_all and some_left) else t["yes"]
             if best.fact is None:
                 best = finder.with_rest(best, whole=True)
@@ -627,7 +643,7 @@ class Engine:
         if each or EACH.search(q.text) and not _MORE_LESS_ASKED.search(q.text):  # 各多少: both, no verdict
             text, value = "；".join(line(p, h) for p, h in rows), stated(rows)
         else:
-            fewer = any(w in q.text.lower() for w in self.intents.slots["asks_less"])
+            fewer = self._asks(q, "asks_less")
             rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
             winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
             verdict = t["less" if fewer else "more"].format(winner=winner)

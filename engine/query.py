@@ -42,7 +42,10 @@ _PERSON_NOUN = re.compile(
     rf"{_PHRASE_END}"
 )
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
-_WHICH_PLACE = re.compile(r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)")
+# 哪几个村, and 村子有哪些 (the kind before the question words)
+_WHICH_PLACE = re.compile(
+    r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)|(?<=的)(村|县|乡|镇)子?(?:都)?有哪(?:些|几个)"
+)
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
 _PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
@@ -342,6 +345,10 @@ class QueryParser(EnglishParsing):
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
         unit = self._unit_zh(text, qtype)
+        if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind; before the
+            rest = rest.replace(
+                which_place.group(0), " "
+            )  # measure words and cues, or 哪几个村靠 leaves 村靠)
         body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
             body = re.sub(f"委?{re.escape(alias)}", " ", body) if alias else body.replace(title, " ")
@@ -349,8 +356,6 @@ class QueryParser(EnglishParsing):
                 body = body.replace(title[1:], " ")
         for cue in self._cue_words:
             body = body.replace(cue, " ")
-        if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind)
-            body = body.replace(which_place.group(0), " ")
         concepts = mark_head(self._concepts(self._words_zh(body)), text)
         if unit == "area" and concepts and not any(c.unit == "area" for c in concepts):
             unit = None  # 电站有多大, 多大规模: 多大 asks the size of a thing, an area only of a place
@@ -391,8 +396,8 @@ class QueryParser(EnglishParsing):
             since=since,
             wants_time=wants_time,
             list_size=list_size,
-            place_kind=which_place.group(1) if which_place else None,
-            place_many=bool(which_place and re.match(r"哪(?:些|几)", which_place.group(0))),
+            place_kind=(which_place.group(1) or which_place.group(2)) if which_place else None,
+            place_many=bool(which_place and re.search(r"哪(?:些|几)", which_place.group(0))),
             measure=next((m.group(1) for m in _ASKED_MEASURE.finditer(text)), None),
             measures=tuple(m.group(1) for m in _ASKED_MEASURE.finditer(text)),
             years=years if len(years) == 2 else (),

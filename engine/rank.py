@@ -74,6 +74,7 @@ FEATURES = (
     "items",  # list items in the clause (a list or where question), up to 6, divided by 6
     "list_size",  # the question says how many items (哪六个) and the clause has that many
     "where_cue",  # the clause names a store, site or address (where questions)
+    "kind_tail",  # the clause's items end as the kind of place asked (一斗水、九渡、赵庄等村 for 哪几个村)
     "short",  # the clause is under six characters
     "prev_share",  # share of the concepts in the text just before the clause (the term it defines)
     "next_share",  # … and in the clause just after it (在…超市等40家门店，投放一批储备肉)

@@ -249,6 +249,7 @@ SLOTS = {
     "per_unit",
     "decrease",
     "asks_all",
+    "asks_end",
 }
 
 

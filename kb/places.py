@@ -291,6 +291,10 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
 
 _LOCAL = re.compile(r"([\u4e00-\u9fff]{2,3}?)(乡|镇|街道|村)(?![委长级里民务庄镇乡])")
 _LOCAL_LEVEL = {"乡": "town", "镇": "town", "街道": "town", "村": "village"}
+# a bare name right after its town, in an enumeration that ends 等村 within its clause
+_LISTED_VILLAGE = re.compile(
+    r"([\u4e00-\u9fff]{2,3})(?=(?:、[^，。；]*?)?等(?:[\d一二三四五六七八九十几]+个)?村)"
+)
 _PARENT_LEVELS = ("county", "district", "town")
 # words that end like a village or town but name a kind of place (行政村, 贫困村, 示范镇, 特色小镇 ...)
 _NOT_LOCAL_STEMS = {
@@ -351,6 +355,7 @@ def discover_local(
     parent at least once: counting mentions alone lets phrases in (每月到联系村, 四好农村).
     """
     parent_of: dict[str, str] = {}
+    listed: dict[str, str] = {}  # villages an enumeration names without 村 (一斗水、九渡、赵庄等村)
     for text in paragraphs:
         cuts = None
         queue = []
@@ -362,7 +367,10 @@ def discover_local(
         while queue:
             end, parent = queue.pop(0)
             m = _LOCAL.match(text, end)
-            if not m:
+            if not m or any(ch in _NOT_LOCAL_CHARS for ch in m.group(1)):  # 赵庄等村 is no 赵庄等 village
+                item = _LISTED_VILLAGE.match(text, end)  # 常平乡九渡、…赵庄等村: villages named bare
+                if item and item.group(1) not in gaz.alias_to_name and _looks_like_local(item.group(1), ""):
+                    listed.setdefault(item.group(1), parent)
                 continue
             name, stem_ = m.group(0), m.group(1)
             if name in gaz.alias_to_name or stem_ in _NOT_LOCAL_STEMS or not _looks_like_local(name, stem_):
@@ -373,7 +381,19 @@ def discover_local(
             parent_of.setdefault(name, parent)
             if _LOCAL_LEVEL[m.group(2)] == "town":  # 万古镇后屯村: the village's parent is the new town
                 queue.append((m.end(), name))
-    found = {}
+    found = {
+        name: Place(
+            name,
+            "village",
+            parent,
+            [f"{name}村"],
+            [english_name(name)],
+            source="discovered",
+            parent_source=f"article {file}",
+        )
+        for name, parent in listed.items()
+        if name not in parent_of and f"{name}村" not in parent_of
+    }
     for name, parent in parent_of.items():
         suffix = "街道" if name.endswith("街道") else name[-1]
         found[name] = Place(

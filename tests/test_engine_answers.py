@@ -463,3 +463,20 @@ def test_a_yes_states_the_whole_sentence_it_rests_on(engine):
     # 累计发放扶贫小额贷款…3.3亿元，全部享受政府贴息: the figure before the clause is part of the fact
     ans = engine.ask("沁县的扶贫贷款政府给贴息不")
     assert ans.found and ans.value.startswith("是") and "3.3亿" in ans.value
+
+
+def test_a_change_asked_by_its_end_states_the_end(engine):
+    ans = engine.ask("焦作低保标准现在提到多少了")  # 由2760元提高到3360元: 提到多少 asks where it reached
+    assert ans.found and ans.value == "3360元"
+
+
+def test_which_villages_names_villages_an_enumeration_names_bare(engine):
+    ans = engine.ask("焦作有哪些村靠发展旅游取得好效益")  # 一斗水、…九渡、…赵庄等村积极发展旅游产业
+    assert ans.found and all(v in ans.value for v in ("一斗水", "九渡", "赵庄"))
+
+
+def test_titles_in_a_row_are_a_lists_items(engine):
+    # 《脱贫路上好支书》《春风吹进芦家岭》《出彩村官龚来文》等一批…作品: not 坚持开展送戏下乡, the clause naming it
+    ans = engine.ask("沁县送戏下乡演了哪些戏")
+    assert not ans.found or "芦家岭" in ans.value
+    assert "芦家岭" in (ans.value or "") + " ".join(a.label for a in ans.alternatives)

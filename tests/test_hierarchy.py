@@ -111,3 +111,9 @@ def test_questions_about_the_articles_are_left_to_the_engine(engine, question):
 def test_words_between_the_place_and_the_question_words(engine, question):
     ans = engine.ask(question)
     assert ans.intent == "hierarchy" and ans.value == "长治市"
+
+
+def test_a_village_an_enumeration_names_bare_is_placed_in_its_town(engine):
+    # 沁阳市常平乡九渡、中站区龙翔街道赵庄等村: 九渡 is a village of 常平乡, asked as 九渡村 too
+    ans = engine.ask("九渡村是哪个乡的")
+    assert ans.found and ans.intent == "hierarchy" and ans.value == "常平乡"
