@@ -217,6 +217,8 @@ class Engine:
             )
         if not q.concepts and not q.title:
             return self._not_found(state, q, t)
+        if any(w in q.text.lower() for w in self.intents.procedure):  # 低保咋申请: no article says how
+            return Answer(False, t["procedure"], "procedure", place=q.place, lang=q.lang)
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)

@@ -5,6 +5,7 @@ QueryParser, which provides the index, the intent set and the shared pieces (sma
 from __future__ import annotations
 
 import functools
+import os
 import re
 
 from engine.question import Query
@@ -18,6 +19,7 @@ _NP_END = re.compile(
     r"\b(?:are|is|was|were|do|does|did|will|would|can|could|have|has|had|in|of|for|at|on|to|"
     r"from|by|with|there|still|been|be|get|got)\b"
 )
+INFLECTED_MIN = 5  # letters two forms of an English word share at least (spend, spent: 4 is too few)
 PINYIN_NAME_MIN = 6  # letters: shorter pinyin (fan, cun) matches too many words
 _EN_COUNTED = (
     (
@@ -82,6 +84,11 @@ class EnglishParsing:
         ]
         for cue in (c for t in self.intents.types for c in t.cues if c.isascii()):
             leftovers = [w for w in leftovers if w not in cue.split()]
+        for w in list(leftovers):  # identify -> the glossary's identification, spend -> spent: one word
+            zh = self._inflected(w)
+            if zh:
+                words += [self.synonym_of.get(z, (z,)) for z in zh]
+                leftovers.remove(w)
         for w in list(
             leftovers
         ):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)
@@ -113,6 +120,28 @@ class EnglishParsing:
             since=since,
             extra={"unmatched": leftovers},
         )
+
+    @functools.cached_property
+    def _single_words(self) -> dict[str, tuple[str, ...]]:
+        """The glossary's one-word phrases (hyphens split: national-level -> national)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for phrase, zh in self.intents.english.items():
+            if " " not in phrase:
+                out.setdefault(phrase, tuple(zh))
+                head = phrase.split("-")[0]
+                if head != phrase and len(head) >= INFLECTED_MIN:
+                    out.setdefault(head, tuple(zh))
+        return out
+
+    def _inflected(self, word: str) -> tuple[str, ...] | None:
+        """The Chinese of the one-word glossary phrase that is another form of `word` (same stem: they share
+        all but at most three letters of the shorter, and at least INFLECTED_MIN), the closest; else None."""
+        best, best_len = None, 0
+        for phrase, zh in self._single_words.items():
+            n = len(os.path.commonprefix((word, phrase)))
+            if n >= INFLECTED_MIN and n >= min(len(word), len(phrase)) - 3 and n > best_len:
+                best, best_len = zh, n
+        return best
 
     def _unit_en(self, low: str, qtype: str) -> str | None:
         """The kind of figure an English question wants, read from the words after how many/much."""

@@ -49,6 +49,7 @@ REPLY_KEYS = {
     "thanks",
     "goodbye",
     "out_of_scope",
+    "procedure",
 }
 # placeholders the engine fills in each formatted template (any other one would fail at answer time)
 TEMPLATE_FIELDS = {
@@ -98,6 +99,9 @@ class IntentSet:
     out_of_scope: tuple[
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
+    procedure: tuple[
+        str, ...
+    ] = ()  # how to apply or sign up (咋申请): the articles report, they give no procedure
     title_aliases: dict[str, str] = field(default_factory=dict)  # 一把手 -> 书记: what residents call a title
     # qualifier -> question word -> the articles' word for it so qualified (remaining: 贫困人口 -> 未脱贫人口)
     qualified: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -366,4 +370,7 @@ def load(folder: str | Path = HERE) -> IntentSet:
         )
         if "out_of_scope" in vocab
         else (),
+        procedure=tuple(
+            w.lower() for w in _strings(vocab.get("procedure", []), "vocabulary.yaml: procedure")
+        ),
     )

@@ -480,3 +480,12 @@ def test_titles_in_a_row_are_a_lists_items(engine):
     ans = engine.ask("沁县送戏下乡演了哪些戏")
     assert not ans.found or "芦家岭" in ans.value
     assert "芦家岭" in (ans.value or "") + " ".join(a.label for a in ans.alternatives)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["焦作低保咋申请", "俺想贷扶贫小额贷款，咋申请啊", "How do I apply for a microloan in Ruyang?"],
+)
+def test_how_to_apply_is_answered_honestly_not_with_a_figure(engine, question):
+    ans = engine.ask(question)  # the articles report programmes; none says how to apply
+    assert not ans.found and ans.intent == "procedure" and ans.value is None

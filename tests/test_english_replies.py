@@ -175,3 +175,14 @@ async def test_the_bots_own_replies_to_an_english_app_are_english(bot):
     assert topics.startswith("Places: ") and "Ruyang (汝阳县)" in topics and "地区" not in topics
     await send(app, message=make_message(chat, "/help"))  # a Chinese (or unknown) app: as before
     assert api.sent()[-1]["text"].startswith("我回答")
+
+
+def test_another_form_of_a_glossary_word_is_understood(engine):
+    # identify: the glossary holds identification; designated national: national-level
+    ans = engine.ask("How many poor people did Jiaozuo identify?")
+    assert ans.found and "7.113万" in ans.value
+
+
+def test_not_yet_asks_what_remains(engine):
+    ans = engine.ask("How many people in Ruyang have not escaped poverty yet?")
+    assert ans.found and "5155" in ans.value and "48871" not in ans.value
