@@ -15,6 +15,7 @@ from engine.normalize import fold
 from engine.question import FILLER_WEIGHT, Concept, Query
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.places import LEVEL_OF_KIND
 from kb.roles import CHANGE
 from kb.split import clause_spans
 
@@ -28,6 +29,8 @@ SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts 
 _ORG = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:局|委|部|办|厅|院|中心|集团|公司|协会|合作社|组织部|工作队)")
 _ITEM_SEP = re.compile(r"、|和|及")
 _TITLE = re.compile(r"《[^《》]+》")
+# an enumeration that ends as the kind of place asked: 一斗水、九渡、赵庄等村, 等5个县
+_KIND_TAIL = {k: re.compile(f"等(?:[\\d一二三四五六七八九十几]+个)?{k}") for k in LEVEL_OF_KIND}
 _ASPECT_MARK = re.compile(r"[了着过]")
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
@@ -469,13 +472,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             list_size=float(bool(q.list_size) and len(items) == q.list_size),
             where_cue=float(bool(_WHERE_CUE.search(clause))),
             # 一斗水、九渡、赵庄等村: an enumeration of the kind of place asked (哪几个村)
-            kind_tail=float(
-                bool(
-                    q.place_kind
-                    and items
-                    and re.search(f"等(?:[\\d一二三四五六七八九十几]+个)?{q.place_kind}", clause)
-                )
-            ),
+            kind_tail=float(bool(q.place_kind and items and _KIND_TAIL[q.place_kind].search(clause))),
             short=float(len(clause) < 6),
             span=float(kind == 1.0),
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
@@ -488,9 +485,6 @@ _NAME_BOUNDARY = set("乡镇县市区村的到在了和与及是为从向对把�
 _GENERIC_PLACE = re.compile(
     r"(?:贫困|行政|示范|深度|重点|出列|帮扶|试点|旅游|美丽|先进|标杆|[全整该本各每个的等和与在到了驻进入下包])$"
 )
-
-
-_KIND_LEVEL = {"县": "county", "村": "village", "乡": "town", "镇": "town"}
 
 
 def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
@@ -506,7 +500,7 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
             name = index.alias_to_place[m.group(0)]
             info = index.places.get(name)
             # 哪几个县: 偃师市 is a county too (a county-level city); 哪几个村: 九渡 is a village named bare
-            if name.endswith(kind) or (info is not None and info.level == _KIND_LEVEL.get(kind)):
+            if name.endswith(kind) or (info is not None and info.level == LEVEL_OF_KIND.get(kind)):
                 found.append((m.start(), m.end(), name, True))
         for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){kind}", source):
             if any(a < m.end() and m.start() < b for a, b, _, _ in found):

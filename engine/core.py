@@ -41,6 +41,14 @@ BESIDE = 10  # characters at most between two figures of one clause stated toget
 _CLAUSE_MARK = re.compile(r"[，,。；;：:、]")
 _NOT_BESIDE = ("percent", "name", "phone", "age", "duration")  # a rate or a name is no how-many of a thing
 _DIGIT = re.compile(r"\d")
+
+
+def _holds(q: Query, words: tuple[str, ...]) -> bool:
+    """Whether the question holds one of `words` (lower-case, as intents/ loads them)."""
+    low = q.text.lower()
+    return any(w in low for w in words)
+
+
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -217,7 +225,7 @@ class Engine:
             )
         if not q.concepts and not q.title:
             return self._not_found(state, q, t)
-        if any(w in q.text.lower() for w in self.intents.procedure):  # 低保咋申请: no article says how
+        if _holds(q, self.intents.procedure):  # 低保咋申请: no article says how
             return Answer(False, t["procedure"], "procedure", place=q.place, lang=q.lang)
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
@@ -364,8 +372,7 @@ class Engine:
 
     def _asks(self, q: Query, slot: str) -> bool:
         """Whether the question holds one of a slot's words (vocabulary.yaml slots)."""
-        low = q.text.lower()
-        return any(w in low for w in self.intents.slots[slot])
+        return _holds(q, self.intents.slots[slot])
 
     def _stated(
         self, q: Query, hits: list[finder.Hit], index: KnowledgeIndex, t: dict[str, str]
@@ -683,8 +690,7 @@ class Engine:
         return rows, [label for label, _, hits in found if not hits]
 
     def _not_found(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer:
-        low = q.text.lower()
-        if any(w in low for w in self.intents.out_of_scope):  # 明天洛阳下雨吗: no article is about that
+        if _holds(q, self.intents.out_of_scope):  # 明天洛阳下雨吗: no article is about that
             return Answer(False, t["out_of_scope"], "out_of_scope", place=q.place, lang=q.lang)
         what = f"“{q.text}”"
         if q.year is not None:

@@ -19,6 +19,7 @@ from intents import IntentSet
 from kb import pace, tokens
 from kb.numbers import is_baseline
 from kb.numerals import small_numeral
+from kb.places import word_cuts
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
@@ -245,11 +246,13 @@ class QueryParser(EnglishParsing):
                     return name, True
                 continue
             if cue in target and len(cue) >= 2:
+                if cuts is None:
+                    with tokens.using(self.tokenizer):
+                        cuts = word_cuts(text)
                 # a cue the words hold only inside a longer word is none (作者 in 一线社区工作者; but 到多少
-                # in 提到多少 runs on past the word it starts in)
-                cuts = cuts if cuts is not None else self._words(text)
+                # in 提到多少 runs on past the word it starts in): it starts inside a word and ends in it too
                 if all(
-                    any(a < m.start() and m.end() <= b for a, b in cuts)
+                    m.start() not in cuts and not any(m.start() < c < m.end() for c in cuts)
                     for m in re.finditer(re.escape(cue), text)
                 ):
                     continue
@@ -257,14 +260,6 @@ class QueryParser(EnglishParsing):
             if cue in target or cue in bare:
                 return name, True
         return "what", False
-
-    def _words(self, text: str) -> list[tuple[int, int]]:
-        """(start, end) of the words this parser's tokenizer cuts `text` into."""
-        spans, pos = [], 0
-        for word in self.tokenizer.lcut(text, HMM=False):
-            spans.append((pos, pos + len(word)))
-            pos += len(word)
-        return spans
 
     @functools.cached_property
     def _cue_words(self) -> list[str]:
@@ -345,10 +340,10 @@ class QueryParser(EnglishParsing):
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked
         unit = self._unit_zh(text, qtype)
-        if which_place:  # 哪个县 asks, it is no search word (and would leave 县先 behind; before the
-            rest = rest.replace(
-                which_place.group(0), " "
-            )  # measure words and cues, or 哪几个村靠 leaves 村靠)
+        # 哪个县 asks, it is no search word (it would leave 县先 behind); taken out before the measure words
+        # and cues, or 哪几个村靠旅游 leaves 村靠
+        if which_place:
+            rest = rest.replace(which_place.group(0), " ")
         body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
             body = re.sub(f"委?{re.escape(alias)}", " ", body) if alias else body.replace(title, " ")

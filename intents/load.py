@@ -99,9 +99,8 @@ class IntentSet:
     out_of_scope: tuple[
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
-    procedure: tuple[
-        str, ...
-    ] = ()  # how to apply or sign up (咋申请): the articles report, they give no procedure
+    # how to apply or sign up (咋申请): the articles report programmes, they give no procedure
+    procedure: tuple[str, ...] = ()
     title_aliases: dict[str, str] = field(default_factory=dict)  # 一把手 -> 书记: what residents call a title
     # qualifier -> question word -> the articles' word for it so qualified (remaining: 贫困人口 -> 未脱贫人口)
     qualified: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -365,12 +364,13 @@ def load(folder: str | Path = HERE) -> IntentSet:
         english_stopwords=frozenset(_strings(en.get("stopwords"), "english.yaml: stopwords")),
         replies=replies,
         not_units=_strings(vocab["not_units"], "vocabulary.yaml: not_units") if "not_units" in vocab else (),
-        out_of_scope=tuple(
-            w.lower() for w in _strings(vocab["out_of_scope"], "vocabulary.yaml: out_of_scope")
-        )
-        if "out_of_scope" in vocab
-        else (),
-        procedure=tuple(
-            w.lower() for w in _strings(vocab.get("procedure", []), "vocabulary.yaml: procedure")
-        ),
+        out_of_scope=_lower_words(vocab, "out_of_scope"),
+        procedure=_lower_words(vocab, "procedure"),
     )
+
+
+def _lower_words(vocab: dict, key: str) -> tuple[str, ...]:
+    """vocabulary.yaml's word list `key` in lower case (matched against a lower-cased question), or ()."""
+    if key not in vocab:
+        return ()
+    return tuple(w.lower() for w in _strings(vocab[key], f"vocabulary.yaml: {key}"))

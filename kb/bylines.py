@@ -44,24 +44,22 @@ def assign(paragraphs: list[str]) -> list[str | None]:
         while close and j >= 0 and not (leading[j] or (closing[j] and j != i)):
             out[j] = close
             j -= 1
-    for i, lead in enumerate(leading):  # a story's headline stands right above its byline line (记者 王艳;
-        j = i - 1  # not above a 本报讯 lead, which the page may set after another story's headline)
-        while (
-            lead
-            and not re.search(r"[，。]", paragraphs[i])
-            and j >= 0
-            and _headline(paragraphs[j])
-            and not (leading[j] or closing[j])
-        ):
+    # a story's headline stands right above its byline line (记者 王艳); not above a 本报讯 lead, which the
+    # page may set after another story's headline
+    for i, lead in enumerate(leading):
+        if not lead or re.search(r"[，。]", paragraphs[i]):
+            continue
+        j = i - 1
+        while j >= 0 and _headline(paragraphs[j]) and not (leading[j] or closing[j]):
             out[j] = lead
             j -= 1
     first = next((b for b in out if b), None)
     return [b or first for b in out]
 
 
+HEADLINE = 40  # characters at most of a headline line
+
+
 def _headline(paragraph: str) -> bool:
     """A short line that ends no sentence (“百城提质” 三川蝶变): a headline, not a paragraph of text."""
     return len(paragraph) <= HEADLINE and not re.search(r"[。！？；：:]", paragraph)
-
-
-HEADLINE = 40  # characters at most of a headline line

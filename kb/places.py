@@ -290,7 +290,9 @@ def discover(texts: list[str], known: dict[str, Place], min_count: int = 3) -> d
 
 
 _LOCAL = re.compile(r"([\u4e00-\u9fff]{2,3}?)(乡|镇|街道|村)(?![委长级里民务庄镇乡])")
-_LOCAL_LEVEL = {"乡": "town", "镇": "town", "街道": "town", "村": "village"}
+# the level a kind word names (哪个村, 哪几个县: which level is asked); 村 ends no gazetteer name
+LEVEL_OF_KIND = {**LEVEL_OF_SUFFIX, "村": "village"}
+_LOCAL_LEVEL = {k: LEVEL_OF_KIND[k] for k in ("乡", "镇", "街道", "村")}
 # a bare name right after its town, in an enumeration that ends 等村 within its clause
 _LISTED_VILLAGE = re.compile(
     r"([\u4e00-\u9fff]{2,3})(?=(?:、[^，。；]*?)?等(?:[\d一二三四五六七八九十几]+个)?村)"
@@ -369,8 +371,9 @@ def discover_local(
             m = _LOCAL.match(text, end)
             if not m or any(ch in _NOT_LOCAL_CHARS for ch in m.group(1)):  # 赵庄等村 is no 赵庄等 village
                 item = _LISTED_VILLAGE.match(text, end)  # 常平乡九渡、…赵庄等村: villages named bare
-                if item and item.group(1) not in gaz.alias_to_name and _looks_like_local(item.group(1), ""):
-                    listed.setdefault(item.group(1), parent)
+                bare = item.group(1) if item else ""
+                if bare and bare not in gaz.alias_to_name and _looks_like_local(bare, bare):  # its own stem
+                    listed.setdefault(bare, parent)
                 continue
             name, stem_ = m.group(0), m.group(1)
             if name in gaz.alias_to_name or stem_ in _NOT_LOCAL_STEMS or not _looks_like_local(name, stem_):
