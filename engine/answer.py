@@ -203,6 +203,20 @@ def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
     return sum(_weight(c) for c in concepts if any(m in clause for m in c.members)) / total
 
 
+_ITEM_EDGE = re.compile(r"[、，,；;：:。]")
+
+
+def _item_share(text: str, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
+    """Share of the concepts in the item of an enumeration that holds text[start:end] (派驻…岩山村第一书记杨希庆、
+    …南官庄村第一书记王建国: the village and the person of one item belong together); 0 outside one."""
+    edges = [m.start() for m in _ITEM_EDGE.finditer(text)]
+    a = max((e for e in edges if e < start), default=-1) + 1
+    b = min((e for e in edges if e >= end), default=len(text))
+    if "、" not in (text[a - 1 : a] + text[b : b + 1]):
+        return 0.0
+    return _clause_share(text[a:b], concepts)
+
+
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
     if wanted == "count_any":
         return fact.unit_class in COUNTABLE
@@ -401,6 +415,7 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
             x.update(
                 near=_closeness(s, f.start, f.end, q.concepts),
                 share=_clause_share(f.clause, q.concepts),
+                item_share=_item_share(text, f.start, f.end, q.concepts),
                 head=_head_in(f.clause, q.concepts),
                 literal=literal_overlap(q.body, f.clause, q.concepts),
                 person=1.0,
@@ -496,6 +511,7 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
     for source, own in sources:
         found: list[tuple[int, int, str, bool]] = []
+        known_at = {m.end(): m.start() for m in index.place_re.finditer(source)}
         for m in index.place_re.finditer(source):
             name = index.alias_to_place[m.group(0)]
             info = index.places.get(name)
@@ -503,26 +519,30 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
             if name.endswith(kind) or (info is not None and info.level == LEVEL_OF_KIND.get(kind)):
                 found.append((m.start(), m.end(), name, True))
         for m in re.finditer(rf"([\u4e00-\u9fff]{{2,3}}){kind}", source):
-            if any(a < m.end() and m.start() < b for a, b, _, _ in found):
-                continue
             stem = m.group(1)
             cut = max((i for i, ch in enumerate(stem) if ch in _NAME_BOUNDARY), default=-1)
             if cut >= 0:  # 牛寺乡王泉村, 城郊的段柳村, 紫陵镇范村: the name starts after
                 stem = stem[cut + 1 :]
-            if not stem:
-                continue
-            found.append((m.end() - len(stem) - 1, m.end(), stem + kind, False))
+            first = m.end() - len(stem) - 1
+            if not stem or any(a < m.end() and first < b for b, a in known_at.items()):
+                continue  # 派驻郭村镇: the 郭村 of a known town is no village
+            found.append((first, m.end(), stem + kind, False))
         for start, end, name, known in found:
             if (not known and _GENERIC_PLACE.search(name[:-1])) or name in q.places or name[:-1] in q.text:
                 continue
             clause = next((text[a:b] for a, b in clause_spans(text) if a <= start < b), text) if own else text
+            chain = start  # 孟州市槐树乡岩山村: the places written just before it say where it lies
+            while chain in known_at:
+                chain = known_at[chain]
             x = dict(base)
             x.update(
                 near=_closeness(s, start, end, q.concepts) if own else 0.5,
+                item_share=_item_share(text, start, end, q.concepts) if own else 0.0,
                 where_cue=float(known),
                 share=_clause_share(clause, q.concepts),
             )
-            hits.append(Hit(s, name, clause, x, base["cov"]))
+            value = source[chain:start] + name if chain < start else name
+            hits.append(Hit(s, value, clause, x, base["cov"]))
             if own:
                 names.append(name)
     names = list(dict.fromkeys(names))

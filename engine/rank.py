@@ -43,6 +43,7 @@ FEATURES = (
     "cov",  # weighted share of the question's known concepts the sentence holds
     "near",  # how close those concepts stand to the value
     "share",  # share of the concepts inside the value's own clause
+    "item_share",  # … inside the value's own item of an enumeration (A村第一书记甲、B村第一书记乙)
     "literal",  # the question's own wording repeated in the clause
     "bm25",  # character-bigram BM25 of the sentence, relative to the best in the pool
     "rank",  # 1 / (1 + the sentence's place in the candidate order)
