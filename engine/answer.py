@@ -493,6 +493,24 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
         )
         hits.append(Hit(s, clause, clause, x, base["cov"]))
+    # a quotation just before the term asked says what it is: “宁愿苦干改山河，不甘苦熬度岁月”的“登山精神”,
+    # 打造“满城文化半城水，内联外通达江海”中原港城
+    members = [m for c in q.concepts for m in c.members if len(m) >= 2]
+    for m in _QUOTED.finditer(text):
+        after = text[m.end() : m.end() + 12].lstrip("的“")
+        if members and any(after.startswith(w) for w in members) and m.group(1) not in q.text:
+            x = dict(base)
+            x.update(
+                prev_share=0.0,
+                next_share=_clause_share(after, q.concepts),
+                defines=1.0,
+                share=_clause_share(text[m.end() : m.end() + 12], q.concepts),
+                literal=literal_overlap(q.body, m.group(1), q.concepts),
+                quote_def=1.0,
+            )
+            start = next((a for a, b in spans if a <= m.start() < b), m.start())
+            end = next((b for a, b in spans if a <= m.end() < b), len(text))
+            hits.append(Hit(s, m.group(1), text[start:end], x, base["cov"]))  # the quote shows the term
     return hits
 
 

@@ -80,6 +80,7 @@ FEATURES = (
     "prev_share",  # share of the concepts in the text just before the clause (the term it defines)
     "next_share",  # … and in the clause just after it (在…超市等40家门店，投放一批储备肉)
     "defines",  # the clause opens as a definition or enumeration does (即, 就是, 包括, a colon)
+    "quote_def",  # the value is a quotation just before the term asked (“…”的“登山精神”)
     "span",  # the value runs from its clause to the end of the sentence (a definition or enumeration)
     "length",  # log of the value's length in characters (say what was asked, not the whole sentence)
     "person",  # the value is a person's name (who questions that name no title)

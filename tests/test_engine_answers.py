@@ -491,3 +491,12 @@ def test_titles_in_a_row_are_a_lists_items(engine):
 def test_how_to_apply_is_answered_honestly_not_with_a_figure(engine, question):
     ans = engine.ask(question)  # the articles report programmes; none says how to apply
     assert not ans.found and ans.intent == "procedure" and ans.value is None
+
+
+def test_a_quotation_just_before_a_term_says_what_it_is(engine):
+    # 用“宁愿苦干改山河，不甘苦熬度岁月”的“登山精神”: the quotation is the answer, not the headline naming it
+    spirit = engine.ask("汝阳说的登山精神到底是啥")
+    assert spirit.found and "苦干改山河" in spirit.value and "苦熬度岁月" in spirit.value
+    assert "登山精神" in spirit.sources[0].quote or "登山精神" in spirit.text  # the quote shows the term
+    port = engine.ask("周口说的中原港城定位是啥")  # the term unquoted after the quotation
+    assert port.found and "达江海" in port.value
