@@ -17,7 +17,7 @@ from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
 from kb.roles import CHANGE
-from kb.split import clause_spans
+from kb.split import clause_at, clause_spans
 
 MAX_CANDIDATES = 60  # sentences scored in detail per question
 MIN_COVERAGE = 0.45  # share of the known concept weight a candidate sentence must hold (else BM25 brings it)
@@ -203,18 +203,15 @@ def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
     return sum(_weight(c) for c in concepts if any(m in clause for m in c.members)) / total
 
 
-_ITEM_EDGE = re.compile(r"[、，,；;：:。]")
-
-
 def _item_share(text: str, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
     """Share of the concepts in the item of an enumeration that holds text[start:end] (派驻…岩山村第一书记杨希庆、
     …南官庄村第一书记王建国: the village and the person of one item belong together); 0 outside one."""
-    edges = [m.start() for m in _ITEM_EDGE.finditer(text)]
-    a = max((e for e in edges if e < start), default=-1) + 1
-    b = min((e for e in edges if e >= end), default=len(text))
-    if "、" not in (text[a - 1 : a] + text[b : b + 1]):
+    a, b = clause_at(text, start)
+    if "、" not in text[a:b]:
         return 0.0
-    return _clause_share(text[a:b], concepts)
+    first = max(a, text.rfind("、", a, start) + 1)
+    last = text.find("、", end, b)
+    return _clause_share(text[first : last if last >= 0 else b], concepts)
 
 
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
@@ -501,7 +498,6 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
         if members and any(after.startswith(w) for w in members) and m.group(1) not in q.text:
             x = dict(base)
             x.update(
-                prev_share=0.0,
                 next_share=_clause_share(after, q.concepts),
                 defines=1.0,
                 share=_clause_share(text[m.end() : m.end() + 12], q.concepts),
@@ -529,8 +525,9 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
     for source, own in sources:
         found: list[tuple[int, int, str, bool]] = []
-        known_at = {m.end(): m.start() for m in index.place_re.finditer(source)}
+        known_at: dict[int, int] = {}  # end -> start of each known place the text names
         for m in index.place_re.finditer(source):
+            known_at[m.end()] = m.start()
             name = index.alias_to_place[m.group(0)]
             info = index.places.get(name)
             # 哪几个县: 偃师市 is a county too (a county-level city); 哪几个村: 九渡 is a village named bare
