@@ -113,13 +113,37 @@ class Asked:
     top_right: bool
 
 
-def ask_all(engine: Engine, cases: list[dict], groups: list[str]) -> list[Asked]:
-    """Ask every case in order (follow-ups in their session), keeping each answer's candidates."""
+def session_of(case: dict) -> str | None:
+    return f"{case['set']}:{case['session']}" if case.get("session") else None
+
+
+def fold_order(cases: list[dict], groups: list[str], fold: str) -> list[int]:
+    """The cases of one fold in order, each follow-up preceded by the earlier questions of its session
+    that belong to other folds: a resident asking "那沁县呢" after a question on 汝阳 asked both, so the
+    fold's engine must hear the first one too (it is asked, not scored)."""
+    wanted = {i for i, g in enumerate(groups) if g == fold}
+    last = {}
+    for i in sorted(wanted):
+        if session_of(cases[i]):
+            last[session_of(cases[i])] = i
+    return [
+        i
+        for i in range(len(cases))
+        if i in wanted or (session_of(cases[i]) in last and i < last[session_of(cases[i])])
+    ]
+
+
+def ask_all(
+    engine: Engine, cases: list[dict], groups: list[str], context: set[int] | None = None
+) -> list[Asked]:
+    """Ask every case in order (follow-ups in their session), keeping each answer's candidates; the
+    cases at the positions in `context` are asked for the session's sake only."""
     out = []
-    for case, group in zip(cases, groups, strict=True):
+    for n, (case, group) in enumerate(zip(cases, groups, strict=True)):
         trace: dict = {}
-        session = f"{case['set']}:{case['session']}" if case.get("session") else None
-        ans = engine.ask(case["q"], session=session, trace=trace)
+        ans = engine.ask(case["q"], session=session_of(case), trace=trace)
+        if context and n in context:
+            continue
         hits = trace.get("hits") or []
         oks = [right(case, h.value) for h in hits]
         shortest = min((len(h.value) for h, ok in zip(hits, oks, strict=True) if ok), default=0)
@@ -217,8 +241,9 @@ def cross_validate(db: Path, cases: list[dict]) -> tuple[Ranker, dict]:
     oof: list[Asked] = []  # each case answered by the ranker that never saw its article
     for g in folds:
         probe = Engine(db, ranker=Ranker(rankers[g], Linear({}, 0.0), float("-inf")))
-        idx = [i for i, gr in enumerate(groups) if gr == g]
-        oof += ask_all(probe, [cases[i] for i in idx], [g] * len(idx))
+        idx = fold_order(cases, groups, g)
+        context = {n for n, i in enumerate(idx) if groups[i] != g}
+        oof += ask_all(probe, [cases[i] for i in idx], [g] * len(idx), context)
     outcomes: list[tuple[dict, str, float]] = []
     reliability: list[
         tuple[float, bool]
@@ -229,12 +254,12 @@ def cross_validate(db: Path, cases: list[dict]) -> tuple[Ranker, dict]:
         model = Ranker(rankers[g], calibrate, THRESHOLD)
         probe = Engine(db, ranker=model)
         reliability += [(model.confidence(a.signals), a.top_right) for a in oof if a.group == g and a.signals]
-        for a in (a for a in oof if a.group == g):
-            session = f"{a.case['set']}:{a.case['session']}" if a.case.get("session") else None
-            ans = probe.ask(a.case["q"], session=session)
-            outcomes.append(
-                (a.case, judge(a.case, ans.found, ans.value), ans.confidence if ans.found else None)
-            )
+        for i in fold_order(cases, groups, g):
+            ans = probe.ask(cases[i]["q"], session=session_of(cases[i]))
+            if groups[i] != g:
+                continue
+            case = cases[i]
+            outcomes.append((case, judge(case, ans.found, ans.value), ans.confidence if ans.found else None))
     final_cal = fit_calibration(oof)
     final = Ranker(fit_ranker(collected), final_cal, THRESHOLD)
     final.report = report(outcomes, reliability)

@@ -10,7 +10,7 @@ import numpy as np
 
 from engine import Engine
 from engine.rank import Linear, Ranker, expand, labels_newer, training_digest
-from engine.train import fit_listwise, judge, right
+from engine.train import fit_listwise, fold_order, judge, right
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,19 @@ def test_retraining_is_due_only_when_the_labels_change(tmp_path):
     assert not labels_newer(weights, training)
     (training / "admin.jsonl").write_text('{"id": "2", "q": "y", "found": false}\n', encoding="utf-8")
     assert labels_newer(weights, training)
+
+
+def test_a_fold_hears_the_earlier_questions_of_its_follow_ups():
+    cases = [
+        {"set": "s", "session": "1", "q": "汝阳县总人口多少"},  # about article A
+        {"set": "s", "q": "沁县有多少贫困村"},  # B, no session
+        {"set": "s", "session": "1", "q": "那沁县呢"},  # B, follows the first
+        {"set": "s", "session": "1", "q": "那汝阳呢"},  # A, after the fold's last question
+        {"set": "t", "session": "1", "q": "洛阳呢"},  # another set's session of the same name
+    ]
+    groups = ["A", "B", "B", "A", "A"]
+    assert fold_order(cases, groups, "B") == [0, 1, 2]
+    assert fold_order(cases, groups, "A") == [0, 2, 3, 4]
 
 
 def test_an_engine_picks_up_retrained_weights(built_db, tmp_path, monkeypatch):
