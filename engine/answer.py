@@ -214,6 +214,14 @@ def _item_share(text: str, start: int, end: int, concepts: tuple[Concept, ...]) 
     return _clause_share(text[first : last if last >= 0 else b], concepts)
 
 
+def _lead_share(text: str, fact: Fact, facts: list[Fact], concepts: tuple[Concept, ...]) -> float:
+    """Share of the concepts in the figure's own lead: its clause's words after the figure before it
+    (危房改造1.79万户（其中建档立卡贫困户1.14万户）: 其中建档立卡贫困户 names the 1.14万, not the 1.79万)."""
+    a, _ = clause_at(text, fact.start)
+    start = max((g.end for g in facts if a <= g.end <= fact.start), default=a)
+    return _clause_share(text[start : fact.start], concepts)
+
+
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
     if wanted == "count_any":
         return fact.unit_class in COUNTABLE
@@ -336,6 +344,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
         x.update(
             near=_closeness(s, f.start, f.end, q.concepts),
             share=_clause_share(f.clause, q.concepts),
+            lead_share=_lead_share(s.text, f, facts, q.concepts),
             literal=literal_overlap(q.body, f.clause, q.concepts),
             head=_head_in(f.clause, q.concepts),
             year_match=float(bool(q.year) and f.year == q.year),

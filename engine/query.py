@@ -25,6 +25,8 @@ _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
 _INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")  # 去了哪, 摘的帽
+# 发得多, 卖得好: 得 before a degree word joins a verb to how it went; the verb alone is the word
+_COMPLEMENT = re.compile(r"(?<=[\u4e00-\u9fff])得(?=[多少快慢好高低大小])")
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -476,6 +478,9 @@ class QueryParser(EnglishParsing):
         words: list[tuple[str, ...]] = []
         # 摘的帽, 脱了贫: a verb and its object split by a particle are the articles' word (摘帽, 脱贫)
         body = _INNER_PARTICLE.sub(lambda m: "" if self._known_word(_around(m)) else m.group(0), body)
+        body = _COMPLEMENT.sub(
+            lambda m: m.group(0) if self._known_word(m.string[m.start() - 1 : m.end()]) else "", body
+        )
         for member in self._members:  # known domain words first, longest first
             if len(member) >= 2 and member in body:
                 words.append(self.synonym_of[member])

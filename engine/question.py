@@ -29,11 +29,12 @@ def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:
         return concepts
     after, before = [], []
     for i, c in enumerate(concepts):
-        for m in c.members:
-            pos = text.find(m)
-            if pos >= ask.end() and pos - ask.end() <= 2:
+        for m in c.members:  # each occurrence counts: 农村低保…各发了多少低保金 asks for the 低保金
+            pos = text.find(m, ask.end())
+            if 0 <= pos - ask.end() <= 2:
                 after.append((pos - ask.end(), i))
-            elif pos >= 0 and pos + len(m) <= ask.start():
+            pos = text.rfind(m, 0, ask.start())
+            if pos >= 0:
                 before.append((ask.start() - pos - len(m), i))
     pick = min(after or before, default=None)
     if pick is None:

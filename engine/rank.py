@@ -44,6 +44,7 @@ FEATURES = (
     "near",  # how close those concepts stand to the value
     "share",  # share of the concepts inside the value's own clause
     "item_share",  # … inside the value's own item of an enumeration (A村第一书记甲、B村第一书记乙)
+    "lead_share",  # … in the figure's own lead, after the figure before it (1.79万户（其中贫困户1.14万户）)
     "literal",  # the question's own wording repeated in the clause
     "bm25",  # character-bigram BM25 of the sentence, relative to the best in the pool
     "rank",  # 1 / (1 + the sentence's place in the candidate order)

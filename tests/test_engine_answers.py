@@ -165,7 +165,7 @@ def test_all_of_them_is_no_while_some_are_left(engine):
 
 def test_two_things_of_one_place_compared(engine):
     # each side's rivals are its figures of the pair's kind only (money here), not any figure
-    ans = engine.ask("焦作农村低保和城市低保谁发得多")
+    ans = engine.ask("焦作农村低保和城市低保谁发的钱多")
     assert ans.found and "1384万" in ans.value and "598万" in ans.value and "农村" in ans.value
 
 

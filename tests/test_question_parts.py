@@ -1,0 +1,30 @@
+"""The parts of reading a question and weighing a figure's own words: pure functions, no fact base."""
+
+from engine.answer import _lead_share
+from engine.index import Fact
+from engine.question import Concept, mark_head
+
+
+def _fact(text: str, value: str) -> Fact:
+    start = text.index(value)
+    return Fact(0, 0, value, 0.0, "", "count", text, start, start + len(value), None, False)
+
+
+def test_the_head_is_the_concept_right_after_the_question_word_even_when_it_was_named_before():
+    text = "焦作农村低保和城市低保各发了多少低保金"
+    concepts = (Concept(("低保",), 5.0), Concept(("农村",), 4.0), Concept(("各发",), 7.0))
+    heads = [c.members[0] for c in mark_head(concepts, text) if c.head]
+    assert heads == ["低保"]
+
+
+def test_the_head_before_the_question_word_is_the_nearest_one():
+    concepts = (Concept(("贫困户",), 3.0), Concept(("增收",), 4.0))
+    assert [c.members[0] for c in mark_head(concepts, "贫困户增收多少") if c.head] == ["增收"]
+
+
+def test_a_figure_is_named_by_the_words_after_the_figure_before_it():
+    text = "完成农村危房改造1.79万户（其中建档立卡贫困户1.14万户）"
+    facts = [_fact(text, "1.79万户"), _fact(text, "1.14万户")]
+    asked = (Concept(("建档立卡",), 4.0), Concept(("贫困户",), 3.0))
+    whole, part = (_lead_share(text, f, facts, asked) for f in facts)
+    assert part == 1.0 and whole == 0.0
