@@ -50,6 +50,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
         ("residents_e.jsonl", 0.62, 8),
         ("residents_f.jsonl", 0.67, 15),
         ("residents_g.jsonl", 0.65, 14),
+        ("residents_h.jsonl", 0.74, 10),
     ],
 )
 def test_training_sets(built_db, name, floor, most_wrong):
