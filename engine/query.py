@@ -24,6 +24,10 @@ from kb.places import word_cuts
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
+# a numbered framework and its parts (“1+4+2”的框架：“4”是关键机制，即…): the formula is a term, and a
+# part asked about (里的4是啥, 那1指的啥) is the article's “4”是, which folds to 4是
+_FORMULA = re.compile(r"\d+(?:\+\d+)+")
+_NUMBERED_PART = re.compile(r"(?<![\d.+])(\d)[”\"]?(?=是|指)")
 _INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")  # 去了哪, 摘的帽
 # 发得多, 卖得好: 得 before a degree word joins a verb to how it went; the verb alone is the word
 _COMPLEMENT = re.compile(r"(?<=[\u4e00-\u9fff])得(?=[多少快慢好高低大小])")
@@ -353,7 +357,7 @@ class QueryParser(EnglishParsing):
                 body = body.replace(title[1:], " ")
         for cue in self._cue_words:
             body = body.replace(cue, " ")
-        concepts = mark_head(self._concepts(self._words_zh(body)), text)
+        concepts = mark_head(self._concepts(_numbered(text) + self._words_zh(body)), text)
         if unit == "area" and concepts and not any(c.unit == "area" for c in concepts):
             unit = None  # 电站有多大, 多大规模: 多大 asks the size of a thing, an area only of a place
         body = re.sub(r"\s+", "", body)
@@ -555,6 +559,12 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+def _numbered(text: str) -> list[tuple[str, ...]]:
+    """A numbered framework's formula (1+4+2) and the part of it asked about (4 -> 4是), as terms."""
+    words = [(m.group(0),) for m in _FORMULA.finditer(text)]
+    return words + [(m.group(1) + "是",) for m in _NUMBERED_PART.finditer(_FORMULA.sub(" ", text))]
 
 
 def _around(m: re.Match[str]) -> str:

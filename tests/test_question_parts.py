@@ -28,3 +28,11 @@ def test_a_figure_is_named_by_the_words_after_the_figure_before_it():
     asked = (Concept(("建档立卡",), 4.0), Concept(("贫困户",), 3.0))
     whole, part = (_lead_share(text, f, facts, asked) for f in facts)
     assert part == 1.0 and whole == 0.0
+
+
+def test_a_numbered_framework_and_the_part_asked_are_terms():
+    from engine.query import _numbered
+
+    assert _numbered("医保改革“1+4+2”里那个“4”指的是啥") == [("1+4+2",), ("4是",)]
+    assert _numbered("那1指的啥") == [("1是",)]
+    assert _numbered("汝阳有多少个村") == []
