@@ -12,6 +12,8 @@ from engine.question import Query
 from kb.sounds import key
 
 _YEAR_EN = re.compile(r"(?<!\d)((?:19|20)\d{2})\b")
+# a negation just before a glossary phrase: "had not been lifted out of", "haven't yet exited", "yet to"
+_NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\byet to)(?:\s+(?:yet|been|be|got|gotten|have|had|still))*\s*$")
 _FOLLOWUP_EN = re.compile(
     r"^\s*(?:and|what about|how about|and what about|and in|what of)\b(.*)$", re.IGNORECASE
 )
@@ -72,7 +74,9 @@ class EnglishParsing:
         unit = self._unit_en(low, qtype)
         words: list[tuple[str, ...]] = []
         for m in self._english_re.finditer(low):
+            negated = bool(_NEGATED.search(low[: m.start()]))
             for zh in self.intents.english[m.group(1)]:
+                zh = self._negative(zh) if negated else zh
                 words.append(self.synonym_of.get(zh, (zh,)))
         low = self._english_re.sub(" ", low)
         title = next((w[0] for w in words if w[0] in self.intents.titles), None)
@@ -87,6 +91,9 @@ class EnglishParsing:
         for w in list(leftovers):  # identify -> the glossary's identification, spend -> spent: one word
             zh = self._inflected(w)
             if zh:
+                at = re.search(rf"\b{re.escape(w)}\b", low)
+                if at and _NEGATED.search(low[: at.start()]):
+                    zh = tuple(self._negative(z) for z in zh)
                 words += [self.synonym_of.get(z, (z,)) for z in zh]
                 leftovers.remove(w)
         for w in list(
@@ -120,6 +127,12 @@ class EnglishParsing:
             since=since,
             extra={"unmatched": leftovers},
         )
+
+    def _negative(self, zh: str) -> str:
+        """The articles' word for not having done it (已脱贫, 脱贫 -> 未脱贫; 出列 -> 未出列), when they have
+        one: "had not been lifted out of poverty" asks what remains."""
+        word = "未" + zh.removeprefix("已")
+        return word if word in self.synonym_of or self.index.containing(word) else zh
 
     @functools.cached_property
     def _single_words(self) -> dict[str, tuple[str, ...]]:

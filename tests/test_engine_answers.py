@@ -500,3 +500,11 @@ def test_a_quotation_just_before_a_term_says_what_it_is(engine):
     assert "登山精神" in spirit.sources[0].quote or "登山精神" in spirit.text  # the quote shows the term
     port = engine.ask("周口说的中原港城定位是啥")  # the term unquoted after the quotation
     assert port.found and "达江海" in port.value
+
+
+def test_an_english_negation_asks_what_remains(engine):
+    # "not been lifted out of poverty" is 未脱贫, not the 已脱贫 its glossary phrase means alone
+    ans = engine.ask("How many people in Ruyang County still had not been lifted out of poverty?")
+    assert ans.found and "5155" in ans.value.replace(",", "")
+    ans = engine.ask("How many people were lifted out of poverty in Ruyang?")
+    assert ans.found and "48871" in ans.value.replace(",", "")
