@@ -214,6 +214,31 @@ def _item_share(text: str, start: int, end: int, concepts: tuple[Concept, ...]) 
     return _clause_share(text[first : last if last >= 0 else b], concepts)
 
 
+def _in_another_item(
+    text: str, start: int, end: int, names: tuple[str, ...], rivals: tuple[str, ...]
+) -> bool:
+    """Whether text[start:end] stands in an item of an enumeration that names a rival of the asked place
+    or person (`names`) and not it, while another item does (…范村第一书记孔亚平、…岩山村第一书记杨希庆:
+    孔亚平 is 范村's, not 岩山村's): another's, never stated for the one asked. An item naming no rival is
+    part of one thing (张家沟村支部书记、村主任郭新文)."""
+    if not names:
+        return False
+    a, b = clause_at(text, start)
+    if "、" not in text[a:b]:
+        return False
+    first = max(a, text.rfind("、", a, start) + 1)
+    last = text.find("、", end, b)
+    item = text[first : last if last >= 0 else b]
+    if any(n in item for n in names) or not any(n in text[a:b] for n in names):
+        return False
+    return any(r in item for r in rivals if r not in names)
+
+
+def _place_words(s: Sentence, index: KnowledgeIndex) -> tuple[str, ...]:
+    """The names and aliases of the places a sentence names."""
+    return tuple(a for p in s.places for a in index.aliases_of(p))
+
+
 def _lead_share(text: str, fact: Fact, facts: list[Fact], concepts: tuple[Concept, ...]) -> float:
     """Share of the concepts in the figure's own lead: its clause's words after the figure before it
     (危房改造1.79万户（其中建档立卡贫困户1.14万户）: 其中建档立卡贫困户 names the 1.14万, not the 1.79万)."""
@@ -316,9 +341,13 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     subject_year = index.subject_year.get(s.article_id)
     issued = index.articles[s.article_id].get("year")
     facts = index.facts.get(s.id, [])
+    names = index.aliases_of(q.place) if q.place else ()
+    rivals = _place_words(s, index) if names else ()
     for f in facts:
         if not _unit_ok(f, q.unit_class, q.qtype) or not _year_ok(f.year, f.since, q, subject_year):
             continue
+        if _in_another_item(s.text, f.start, f.end, names, rivals):
+            continue  # 郸城县…2个、淮阳县…3个: the other county's figure
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
         if (
@@ -403,9 +432,13 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
 def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     text = s.text
     hits = []
+    names = index.aliases_of(q.place) if q.place else ()
+    rivals = _place_words(s, index)
     if q.title:
         for f in index.facts.get(s.id, []):
             if f.unit_class != "name" or not text[: f.start].endswith(q.title):
+                continue
+            if _in_another_item(text, f.start, f.end, names, rivals):
                 continue
             pos = f.start - len(q.title)
             if text[max(0, pos - 1) : pos] == "副" and not q.title.startswith("副"):
@@ -416,7 +449,11 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
         if hits:
             return hits
     for f in index.facts.get(s.id, []):  # 张家沟村那个村支书叫啥: the people the sentence names
-        if f.unit_class == "name" and f.value not in q.text:
+        if (
+            f.unit_class == "name"
+            and f.value not in q.text
+            and not _in_another_item(text, f.start, f.end, names, rivals)
+        ):
             x = dict(base)
             x.update(
                 near=_closeness(s, f.start, f.end, q.concepts),
@@ -531,6 +568,13 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     nearest the question's words first."""
     kind = q.place_kind or ""
     text, hits, names = s.text, [], []
+    # 杨希庆在哪个村: the places of the item that names the person asked, not those of the items beside it
+    named = [  # a name that heads a place (张家沟 of 张家沟村) is no person
+        f.value
+        for f in index.facts.get(s.id, [])
+        if f.unit_class == "name" and not re.search(re.escape(f.value) + "[村乡镇县市区]", text)
+    ]
+    people = tuple(n for n in named if n in q.text)
     sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
     for source, own in sources:
         found: list[tuple[int, int, str, bool]] = []
@@ -553,6 +597,8 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
             found.append((first, m.end(), stem + kind, False))
         for start, end, name, known in found:
             if (not known and _GENERIC_PLACE.search(name[:-1])) or name in q.places or name[:-1] in q.text:
+                continue
+            if own and _in_another_item(text, start, end, people, tuple(named)):
                 continue
             clause = next((text[a:b] for a, b in clause_spans(text) if a <= start < b), text) if own else text
             chain = start  # 孟州市槐树乡岩山村: the places written just before it say where it lies

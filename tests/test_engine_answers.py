@@ -172,7 +172,7 @@ def test_two_things_of_one_place_compared(engine):
 def test_unsure_of_which_village_offers_villages_not_places_to_ask_about(engine):
     ans = engine.ask("杨希庆在哪个村当第一书记")  # the place is what is asked: no "which place do you mean?"
     assert ans.intent != "which_place"
-    assert not ans.found or ans.value == "岩山村"
+    assert not ans.found or ans.value.endswith("岩山村")  # with the places it lies in (孟州市槐树乡)
     assert ans.found or any("岩山村" in a.label for a in ans.alternatives)
 
 

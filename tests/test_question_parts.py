@@ -36,3 +36,20 @@ def test_a_numbered_framework_and_the_part_asked_are_terms():
     assert _numbered("医保改革“1+4+2”里那个“4”指的是啥") == [("1+4+2",), ("4是",)]
     assert _numbered("那1指的啥") == [("1是",)]
     assert _numbered("汝阳有多少个村") == []
+
+
+def test_a_name_in_another_places_item_of_an_enumeration_is_that_places():
+    from engine.answer import _in_another_item
+
+    text = (
+        "评选出市总工会派驻沁阳市紫陵镇范村第一书记孔亚平、市水利局派驻孟州市槐树乡岩山村第一书记杨希庆等典型"
+    )
+    places = ("范村", "岩山村", "沁阳市", "孟州市")
+    at = text.index("孔亚平")
+    assert _in_another_item(text, at, at + 3, ("岩山村",), places)
+    at = text.index("杨希庆")
+    assert not _in_another_item(text, at, at + 3, ("岩山村",), places)
+    # two titles of one person: the first item names no rival, so it is part of the same thing
+    text = "杨安乡张家沟村支部书记、村主任郭新文在工作中积劳成疾"
+    at = text.index("张家沟村")
+    assert not _in_another_item(text, at, at + 4, ("郭新文",), ("郭新文",))
