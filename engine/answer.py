@@ -486,6 +486,7 @@ def _byline_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     return [Hit(s, s.byline, s.text, x, base["cov"])]
 
 
+_DIGIT = re.compile(r"\d")
 _DEFINES = re.compile(r"即|就是|也就是|包括|具体|分别是|主要是|：|（")
 _WHERE_CUE = re.compile(r"门店|超市|商场|地点|地址|位于|投放点")
 
@@ -532,6 +533,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             # 一斗水、九渡、赵庄等村: an enumeration of the kind of place asked (哪几个村)
             kind_tail=float(bool(q.place_kind and items and _KIND_TAIL[q.place_kind].search(clause))),
             short=float(len(clause) < 6),
+            figured=float(bool(_DIGIT.search(clause))),
             span=float(kind == 1.0),
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
         )

@@ -78,6 +78,7 @@ FEATURES = (
     "where_cue",  # the clause names a store, site or address (where questions)
     "kind_tail",  # the clause's items end as the kind of place asked (一斗水、九渡、赵庄等村 for 哪几个村)
     "short",  # the clause is under six characters
+    "figured",  # the clause states a figure (179个贫困村全部退出: a verdict with its fact)
     "prev_share",  # share of the concepts in the text just before the clause (the term it defines)
     "next_share",  # … and in the clause just after it (在…超市等40家门店，投放一批储备肉)
     "defines",  # the clause opens as a definition or enumeration does (即, 就是, 包括, a colon)
