@@ -16,7 +16,7 @@ from engine.question import FILLER_WEIGHT, Concept, Query
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
-from kb.roles import CHANGE
+from kb.roles import CHANGE, qualifier
 from kb.split import clause_at, clause_spans
 
 MAX_CANDIDATES = 60  # sentences scored in detail per question
@@ -232,6 +232,22 @@ def _in_another_item(
     if any(n in item for n in names) or not any(n in text[a:b] for n in names):
         return False
     return any(r in item for r in rivals if r not in names)
+
+
+def _clause_qualifier(clause: str, q: Query) -> dict[str, float]:
+    """Whether a clause says the asked qualifier happened (全县顺利实现高质量脱贫摘帽 for 脱贫了没有), read
+    with the figures' cues (kb/roles.py) once the question's own words are taken out (脱贫 is what is
+    asked, not that it is done)."""
+    if not q.qualifier:
+        return {}
+    rest = clause
+    for c in q.concepts:
+        for m in c.members:
+            rest = rest.replace(m, " ")
+    found = qualifier(rest)
+    if not found:
+        return {}
+    return {"qual_agree": 1.0} if found == q.qualifier else {"qual_conflict": 1.0}
 
 
 def _place_words(s: Sentence, index: KnowledgeIndex) -> tuple[str, ...]:
@@ -534,6 +550,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             kind_tail=float(bool(q.place_kind and items and _KIND_TAIL[q.place_kind].search(clause))),
             short=float(len(clause) < 6),
             figured=float(bool(_DIGIT.search(clause))),
+            **_clause_qualifier(clause, q),
             span=float(kind == 1.0),
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
         )

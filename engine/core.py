@@ -394,6 +394,20 @@ class Engine:
             )
             best = replace(best, value=end.value, quote=best.value, fact=end) if end else best
         verdict = ""
+        if q.qtype == "yesno" and best.fact is None and not re.search(r"\d", best.value):
+            # 贫困村都退出了没: the verdict rests on the fact that counts them (179个贫困村全部退出) when one
+            # of the next readings says as much, with the same verdict
+            best = next(
+                (
+                    h
+                    for h in hits[1:5]
+                    if h.fact is None
+                    and re.search(r"\d", h.value)
+                    and h.features.get("share", 0.0) >= best.features.get("share", 0.0)
+                    and negated(h.quote) == negated(best.quote)
+                ),
+                best,
+            )
         if q.qtype == "yesno":  # the clause's own verdict; the answer rests on it and its sentence's rest
             some_left = any(  # 全部脱贫了没: not while the sentence counts some still left (未脱贫…5155人)
                 f.qualifier == "remaining" and f.amount for f in index.facts.get(best.sentence.id, [])

@@ -198,9 +198,10 @@ class QueryParser(EnglishParsing):
 
     def _qualified(self, c: Concept, forms: dict[str, str]) -> Concept:
         """A concept with the articles' word for it under the question's qualifier (and that word's
-        synonyms) among its members."""
+        synonyms) among its members: only a word the articles hold (出列村 is no article's word; their
+        出列 villages are 贫困村 with 出列 beside them)."""
         extra = [w for m in c.members if m in forms for w in self.synonym_of.get(forms[m], (forms[m],))]
-        if not extra:
+        if not any(self.index.containing(w) for w in extra):
             return c
         return replace(c, members=tuple(dict.fromkeys(extra)))  # the qualified thing, not the whole
 
