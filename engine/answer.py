@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.question import FILLER_WEIGHT, Concept, Query
+from engine.question import FILLER_WEIGHT, PERSON_WORDS, Concept, Query
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
@@ -150,7 +150,12 @@ def _closeness(sentence: Sentence, start: int, end: int, concepts: tuple[Concept
     return score / total
 
 
-def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], question_text: str) -> bool:
+_PERSON_COUNTED = re.compile(rf"^[\u4e00-\u9fff]{{0,4}}?(?:{PERSON_WORDS})")
+
+
+def _counts_something_else(
+    text: str, end: int, concepts: tuple[Concept, ...], question_text: str, unit_class: str | None = None
+) -> bool:
     """Whether the noun right after a counted figure names none of the question's concepts (160个 行政村),
     or a narrower kind of one (45个 深度贫困村 for 贫困村): a measure word classifies the noun after it, so
     the figure counts that."""
@@ -159,6 +164,8 @@ def _counts_something_else(text: str, end: int, concepts: tuple[Concept, ...], q
         return False
     noun = fold(m.group(0))
     if _ASPECT_MARK.search(noun):  # 1.75万人实现了就业: a predicate follows, not the noun counted
+        return False
+    if unit_class == "person" and _PERSON_COUNTED.match(noun):  # 多少人: 1.5万贫困人口 are people
         return False
     words = [w for c in concepts for w in c.members if len(w) >= 2]
     head = noun[:4]
@@ -383,7 +390,9 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             and f.unit != q.measure
         ):
             continue  # 多少张床位 is not 10所: a measure word other than the loose 个 names what is counted
-        if f.unit_class in COUNTABLE and _counts_something_else(s.text, f.end, q.concepts, q.text):
+        if f.unit_class in COUNTABLE and _counts_something_else(
+            s.text, f.end, q.concepts, q.text, q.unit_class
+        ):
             continue  # 160个行政村, 45个深度贫困村: not a count of the 贫困村 asked about
         x = dict(base)
         x.update(
@@ -392,7 +401,8 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             lead_share=_lead_share(s.text, f, facts, q.concepts),
             literal=literal_overlap(q.body, f.clause, q.concepts),
             head=_head_in(f.clause, q.concepts),
-            year_match=float(bool(q.year) and f.year == q.year),
+            # an undated figure in an article about one year is of that year (as _year_ok reads it)
+            year_match=float(bool(q.year) and (f.year if f.year is not None else subject_year) == q.year),
             history=float(q.year is None and bool(f.year and issued and f.year < issued) and not f.since),
             history_from=float(
                 q.asks_from and q.year is None and bool(f.year and issued and f.year < issued) and not f.since

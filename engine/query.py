@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from engine.question import EACH, FILLER_WEIGHT, Concept, Query, compare_sides, mark_head
+from engine.question import EACH, FILLER_WEIGHT, PERSON_WORDS, Concept, Query, compare_sides, mark_head
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import pace, tokens
@@ -45,7 +45,7 @@ _ASKED_MEASURE = re.compile(rf"(?:多少|几)([{_MEASURES}])")
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
 _PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就靠]|通过)"  # …穷人靠产业增收
 _PERSON_NOUN = re.compile(
-    rf"^[个名位]?(?:[\u4e00-\u9fff]{{1,6}}的)?[\u4e00-\u9fff]{{0,6}}?(?:人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡)"
+    rf"^[个名位]?(?:[\u4e00-\u9fff]{{1,6}}的)?[\u4e00-\u9fff]{{0,6}}?(?:{PERSON_WORDS})"
     rf"{_PHRASE_END}"
 )
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")

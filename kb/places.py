@@ -40,6 +40,8 @@ CITY_REFS = re.compile(
 COUNTY_REFS = re.compile(r"我县|全县|本县|县委|县政府|县里|县直|县扶贫")
 THIS_CITY = re.compile(r"该市")
 THIS_COUNTY = re.compile(r"该县")
+THIS_TOWN = re.compile(r"该[镇乡]")
+THIS_VILLAGE = re.compile(r"该村")
 
 
 @dataclass
@@ -538,6 +540,9 @@ def attribute(
     subject = home_county or home_city
     last_city = home_city
     last_county = home_county
+    last_town = last_village = (
+        None  # 该村/该镇: the last one named (为该村村民办理贴息贷款 after …坞庄村村民…)
+    )
     out: list[list[list[str]]] = []
     carry: list[str] = []  # the place of the last sentence before this paragraph
     for para in paragraphs:
@@ -545,6 +550,10 @@ def attribute(
         para_out = []
         for sent in para:
             refs: list[str] = []
+            if THIS_VILLAGE.search(sent) and last_village:
+                refs.append(last_village)
+            if THIS_TOWN.search(sent) and last_town:
+                refs.append(last_town)
             if THIS_CITY.search(sent) and last_city:
                 refs.append(last_city)
             if THIS_COUNTY.search(sent) and last_county:
@@ -574,6 +583,10 @@ def attribute(
                         last_city = name
                 elif lvl == "city":
                     last_city = name
+                elif lvl == "town":
+                    last_town = name
+                elif lvl == "village":
+                    last_village = name
             places = []
             for name in refs + found:
                 if name not in places:

@@ -527,3 +527,9 @@ def test_a_qualified_word_no_article_holds_leaves_the_question_its_own(engine):
 def test_a_yes_no_verdict_states_the_fact_that_counts_it(engine):
     ans = engine.ask("沁县的贫困村都退出了没")
     assert not ans.found or ("179" in ans.value and ans.value.startswith("是"))
+
+
+def test_a_count_of_people_is_asked_by_how_many_people(engine):
+    # 1.5万贫困人口达到脱贫标准: the noun it counts is people, what 多少人 asks, though no word of it was asked
+    ans = engine.ask("焦作2016年脱贫了多少人")
+    assert ans.found and "1.5万" in ans.value

@@ -1,4 +1,4 @@
-from kb.places import Gazetteer, attribute, discover, load_curated, load_gazetteer
+from kb.places import Gazetteer, attribute, discover, discover_local, load_curated, load_gazetteer
 
 
 def gaz():
@@ -26,6 +26,16 @@ def test_this_city_is_resolved_before_the_sentence_names_another():
     paras = [["沁阳市委下决心建设两条路。", "该市还投资1900余万元，位居焦作六县第一。"]]
     places = attribute(paras, gaz(), home_city="沁阳市", home_county=None)
     assert places[0][1][0] == "沁阳市"
+
+
+def test_this_village_is_the_last_village_named():
+    paras = [["博爱县孝敬镇坞庄村村民在管理大棚蔬菜。", "县扶贫办为该村村民办理贴息贷款54万元。"]]
+    known = load_gazetteer()
+    g = Gazetteer(
+        {**known, **discover_local([p for para in paras for p in para], Gazetteer(known), None, "a")}
+    )
+    places = attribute(paras, g, home_city="焦作市", home_county=None)
+    assert places[0][1][0] == "坞庄村"
 
 
 def test_a_city_sentence_after_several_of_its_counties_is_the_citys_alone():

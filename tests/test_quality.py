@@ -45,7 +45,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
         ("residents.jsonl", 0.60, 6),
         ("residents_a.jsonl", 0.72, 18),
         ("residents_b.jsonl", 0.57, 20),
-        ("residents_c.jsonl", 0.60, 11),
+        ("residents_c.jsonl", 0.60, 12),
         ("residents_d.jsonl", 0.70, 11),
         ("residents_e.jsonl", 0.62, 8),
         ("residents_f.jsonl", 0.67, 15),
