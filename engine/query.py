@@ -118,7 +118,10 @@ class QueryParser(EnglishParsing):
             vocabulary[member] = vocabulary.get(member, 0) + 100
         self.typos = TypoFixer(vocabulary, known=index.terms, tokenizer=self.tokenizer)
         self._unit_of = {
-            w: cls for cls, words in intents.implied_units.items() if cls in ("area", "length") for w in words
+            w: cls
+            for cls, words in intents.implied_units.items()
+            if cls in ("area", "length", "money")
+            for w in words
         }
         self._smalltalk = [(ex.lower(), name) for name, exs in intents.smalltalk.items() for ex in exs]
         self._stop_chars = {w for w in intents.stopwords if len(w) == 1}
