@@ -533,3 +533,9 @@ def test_a_count_of_people_is_asked_by_how_many_people(engine):
     # 1.5万贫困人口达到脱贫标准: the noun it counts is people, what 多少人 asks, though no word of it was asked
     ans = engine.ask("焦作2016年脱贫了多少人")
     assert ans.found and "1.5万" in ans.value
+
+
+def test_a_word_that_only_names_money_is_met_by_a_sum(engine):
+    # 钱 says the kind of figure, as 面积 does: a sentence with a sum answers 投了多少钱 in part
+    q = engine._state.parser.parse("焦作交通部门投了多少钱帮贫困村修路")
+    assert any(c.unit == "money" for c in q.concepts)

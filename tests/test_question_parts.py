@@ -53,13 +53,3 @@ def test_a_name_in_another_places_item_of_an_enumeration_is_that_places():
     text = "杨安乡张家沟村支部书记、村主任郭新文在工作中积劳成疾"
     at = text.index("张家沟村")
     assert not _in_another_item(text, at, at + 4, ("郭新文",), ("郭新文",))
-
-
-def test_a_concept_that_only_names_a_kind_of_figure_is_held_by_such_a_figure():
-    from engine.answer import _clause_share
-
-    money = Concept(("钱", "资金"), 3.0, unit="money", head=True)
-    roads = Concept(("修路",), 3.0)
-    clause = "其中交通部门投资1410万元帮助38个贫困村修路"
-    assert _clause_share(clause, (money, roads), "money") == 1.0
-    assert _clause_share(clause, (money, roads), "count") < 1.0
