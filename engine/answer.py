@@ -308,6 +308,11 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
                 ids |= index.containing(m)
         pool = sorted(ids)
     known = tuple(c for c in q.concepts if any(index.containing(m) for m in c.members))
+    if q.qtype == "byline" and not known and q.place:  # 沁阳那版是谁写的: the article about the place
+        homes = {
+            a["id"] for a in index.articles.values() if q.place in (a.get("home_county"), a.get("home_city"))
+        }
+        pool = [sid for sid in pool if index.sentences[sid].article_id in homes] or pool
     # the question with its concepts' synonyms: 没有脱贫 finds 未脱贫 too
     bm25 = index.bm25(" ".join([q.body or q.text, *(m for c in q.concepts for m in c.members)]), pool)
     best_bm25 = max(bm25.values(), default=0.0) or 1.0
@@ -318,7 +323,13 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
         pool = [sid for sid, cov in covs.items() if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0)]
     for sid in pool:
         s = index.sentences[sid]
-        cov = covs[sid] if covs is not None else coverage(s, known) if known else (1.0 if q.title else 0.0)
+        cov = (
+            covs[sid]
+            if covs is not None
+            else coverage(s, known)
+            if known
+            else (1.0 if q.title or q.qtype == "byline" else 0.0)
+        )
         if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0):
             out.append((s, cov, bm25.get(sid, 0.0) / best_bm25))
     # ties in article order, the same on every run (nsmallest: sorted(...)[:MAX_CANDIDATES] of thousands)
@@ -503,13 +514,25 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
     return hits
 
 
-def _byline_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
-    """Who wrote the story a sentence stands in: its byline."""
-    if not s.byline:
+def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
+    """Who wrote the story a sentence stands in (its byline); or who took its photo (the caption's credit,
+    else the article's photographers), or who of the page's staff is asked (编辑, 校对)."""
+    if q.credit == "photo":
+        value = s.photo or index.articles[s.article_id].get("photos") or ""
+    elif q.credit:
+        staff = dict(
+            part.split(" ", 1)
+            for part in (index.articles[s.article_id].get("staff") or "").split("；")
+            if " " in part
+        )
+        value = f"{q.credit} {staff[q.credit]}" if q.credit in staff else ""
+    else:
+        value = s.byline
+    if not value:
         return []
     x = dict(base)
-    x.update(share=1.0, near=1.0)
-    return [Hit(s, s.byline, s.text, x, base["cov"])]
+    x.update(share=1.0, near=1.0, person=float(bool(q.credit == "photo" and s.photo)))
+    return [Hit(s, value, s.text, x, base["cov"])]
 
 
 _DIGIT = re.compile(r"\d")
@@ -685,7 +708,7 @@ def extract(q: Query, index: KnowledgeIndex) -> list[Hit]:
         elif kind == "date":
             hits += _date_hits(q, s, base)
         elif q.qtype == "byline":
-            hits += _byline_hits(q, s, base)
+            hits += _byline_hits(q, s, base, index)
         elif kind == "name":
             hits += _who_hits(q, s, base, index)
         elif kind == "place":

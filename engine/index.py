@@ -27,6 +27,7 @@ class Sentence:
     before: str = ""  # folded text of the sentence before it in the same article (context)
     units: frozenset[str] = frozenset()  # unit classes of the figures it holds
     byline: str = ""  # who wrote the story it stands in (记者 郭树勋；通讯员 吴明)
+    photo: str = ""  # who took the photo it is the caption of (刘金元)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +148,7 @@ class KnowledgeIndex:
         at = {c: i for i, c in enumerate(cols)}
         sid, aid, text, places = at["id"], at["article_id"], at["text"], at["places"]
         norm_at, byline = at.get("norm"), at.get("byline")  # norm: stored since schema version 3
+        photo = at.get("photo")  # photo credits: stored since 2026-12 (an older file has none)
         for s in pace.steps(sorted(data, key=lambda s: s[sid])):
             norm = s[norm_at] if norm_at is not None else fold(s[text])
             self.sentences[s[sid]] = Sentence(
@@ -158,6 +160,7 @@ class KnowledgeIndex:
                 previous.get(s[aid], ""),
                 frozenset(f.unit_class for f in self.facts.get(s[sid], ())),
                 (s[byline] if byline is not None else None) or "",
+                (s[photo] if photo is not None else None) or "",
             )
             previous[s[aid]] = norm
         del data

@@ -191,6 +191,16 @@ class QueryParser(EnglishParsing):
             for word, theirs in forms.items():
                 body = body.replace(word, theirs) if theirs not in body else body
             q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts), body=body)
+        credit = self._credit(q, low, english)
+        if credit:  # 照片是谁拍的, 那版的编辑是谁: a credit of the article, the cue words no topic
+            cues = set(self.intents.credits[credit])
+            q = replace(
+                q,
+                qtype="byline",
+                typed=True,
+                credit=credit,
+                concepts=tuple(c for c in q.concepts if not cues & set(c.members)),
+            )
         return replace(
             q,
             qualifier=qualifier,
@@ -198,6 +208,18 @@ class QueryParser(EnglishParsing):
             asks_target=said("asks_target"),
             per_unit=said("per_unit"),
         )
+
+    def _credit(self, q: Query, low: str, english: bool) -> str | None:
+        """Which credit a who question asks (照片谁拍的: photo; 编辑是谁: 编辑), if one."""
+        if q.qtype not in ("who", "byline"):
+            return None
+        for credit, words in self.intents.credits.items():
+            for w in words:
+                if w.isascii() == english and (
+                    re.search(rf"\b{re.escape(w)}", low) if english else w in q.text
+                ):
+                    return credit
+        return None
 
     def _qualified(self, c: Concept, forms: dict[str, str]) -> Concept:
         """A concept with the articles' word for it under the question's qualifier (and that word's

@@ -100,6 +100,7 @@ class Query:
     measures: tuple[str, ...] = ()  # every measure word asked with (分几批培育了多少个: 批, 个)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
     years: tuple[int, ...] = ()  # two years the question spans (从2016年到2019年, 2018年比2017年): both asked
+    credit: str | None = None  # a credit asked instead of a byline: photo, or a page staff role (编辑)
     extra: dict = field(default_factory=dict, compare=False)
 
     @property

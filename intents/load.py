@@ -96,6 +96,8 @@ class IntentSet:
     replies: dict[str, dict[str, str]] = field(default_factory=dict)
     not_units: tuple[str, ...] = ()  # phrases holding a unit word that say no unit (投入使用 is not money)
     slots: dict[str, tuple[str, ...]] = field(default_factory=dict)  # qualifier and role cues of questions
+    # which credit a byline question asks: photo, or a page staff role (编辑, 校对…) -> its cue words
+    credits: dict[str, tuple[str, ...]] = field(default_factory=dict)
     out_of_scope: tuple[
         str, ...
     ] = ()  # topics no article is about (天气): an unanswered question on one says so
@@ -359,6 +361,10 @@ def load(folder: str | Path = HERE) -> IntentSet:
         title_aliases=_title_aliases(vocab.get("title_aliases", {}), vocab.get("titles")),
         qualified=_qualified(vocab.get("qualified", {})),
         slots=_slots(vocab.get("slots")),
+        credits={
+            str(k): _strings(v, f"vocabulary.yaml: credits.{k}")
+            for k, v in (vocab.get("credits") or {}).items()
+        },
         stopwords=stopwords,
         english=english,
         english_stopwords=frozenset(_strings(en.get("stopwords"), "english.yaml: stopwords")),

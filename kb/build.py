@@ -19,6 +19,7 @@ import yaml
 
 from kb import store, tokens
 from kb.bylines import assign as assign_bylines
+from kb.bylines import credits
 from kb.clean import paragraphs
 from kb.facts import extract
 from kb.intake import MAX_ARTICLE_BYTES, SUFFIXES, Unreadable, clean_controls, not_an_article, read_text
@@ -204,6 +205,7 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         gaz = shared.scoped(paras)
         home_city, home_county, title = homes[art.file]
         year = _year(art.meta, paras)
+        captions, photos, staff = credits(art.text)
         rows["articles"].append(
             {
                 "id": aid,
@@ -215,6 +217,8 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                 "home_city": home_city,
                 "home_county": home_county,
                 "sha1": hashlib.sha1(art.text.encode()).hexdigest(),
+                "photos": photos,  # who took its photos, and its page's staff (kb/bylines.credits)
+                "staff": staff,
             }
         )
         split = [sentences(p) for p in paras]
@@ -239,6 +243,8 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                         "places": "|".join(where),
                         "place": where[0] if where else None,
                         "byline": stories[pno],
+                        # the credit of the photo it is the caption of
+                        "photo": next((n for c, n in captions if re.sub(r"\s", "", sent) in c), ""),
                     }
                 )
                 for fact in extract(sent, year):

@@ -24,9 +24,14 @@ def byline(paragraph: str) -> str | None:
 _CLOSING = re.compile(r"^([\u4e00-\u9fff]{2,3})(?:文/图|文／图|图/文|文)$")
 
 
+# a short story's authors in brackets after its last sentence: …满意率达96%。 （吴静、文魁）
+_CLOSING_BRACKET = re.compile(r"[。！？”]\s*[（(]([\u4e00-\u9fff]{2,3}(?:[、，][\u4e00-\u9fff]{2,3})*)[）)]$")
+
+
 def closing_byline(paragraph: str) -> str | None:
-    """ "作者 吴会菊" for a paragraph that closes a story with its author (吴会菊 文/图), else None."""
-    m = _CLOSING.match(paragraph.strip())
+    """ "作者 吴会菊" for a paragraph that closes a story with its author (吴会菊 文/图, …。（吴静、文魁）),
+    else None."""
+    m = _CLOSING.match(paragraph.strip()) or _CLOSING_BRACKET.search(paragraph.strip())
     return f"作者 {m.group(1)}" if m else None
 
 
@@ -42,6 +47,8 @@ def assign(paragraphs: list[str]) -> list[str | None]:
     for i, close in enumerate(closing):
         j = i
         while close and j >= 0 and not (leading[j] or (closing[j] and j != i)):
+            if j != i and _headline(paragraphs[j]):  # a headline: a story begins here or before
+                break
             out[j] = close
             j -= 1
     # a story's headline stands right above its byline line (记者 王艳); not above a 本报讯 lead, which the
@@ -63,3 +70,53 @@ HEADLINE = 40  # characters at most of a headline line
 def _headline(paragraph: str) -> bool:
     """A short line that ends no sentence (“百城提质” 三川蝶变): a headline, not a paragraph of text."""
     return len(paragraph) <= HEADLINE and not re.search(r"[。！？；：:]", paragraph)
+
+
+# a photo's credit closes its caption (…使该村500人脱贫致富。 本报记者 刘金元 摄) or stands on the line after
+# it; one for a whole page reads （本版图片均由本报记者杨帆摄）
+PHOTO_CREDIT = re.compile(
+    r"(?:本报)?(?:首席|见习|特约)?(?:摄影)?记者\s*([\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,2})\s*摄[）)]?\s*$"
+)
+_ALL_PHOTOS = re.compile(r"图片均由(?:本报)?(?:摄影)?记者\s*([\u4e00-\u9fff]{2,3}?)\s*摄")
+# the page's staff line: ■编辑：郭 剑│版式：李新战│校对：董 蕾│组版：张 震
+STAFF_ROLES = ("编辑", "版式", "校对", "组版", "美编", "责编")
+_STAFF = re.compile(rf"({'|'.join(STAFF_ROLES)})[：:]\s*([\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){{1,2}})")
+
+
+_CAPTION_DATE = re.compile(r"(?:^|[。！？])((?:19|20)\d{2}年\d{1,2}月\d{1,2}日，)")
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def credits(text: str) -> tuple[list[tuple[str, str]], str, str]:
+    """An article's photo captions with who took each ((caption, name), white space removed), who took its
+    photos ("刘金元、赵耀东", in order) and its page's staff ("编辑 郭剑；校对 董蕾"), read from its lines."""
+    captions: list[tuple[str, str]] = []
+    names: list[str] = []
+    staff: dict[str, str] = {}
+    lines: list[str] = []  # the lines since the last blank line or credit: the caption a credit closes
+    for raw in text.splitlines():
+        line = raw.strip()
+        for role, name in _STAFF.findall(line):
+            staff.setdefault(role, _bare(name))
+        page = [m.group(1) for m in _ALL_PHOTOS.finditer(line)]
+        names += page
+        m = None if page else PHOTO_CREDIT.search(line)
+        if m:
+            name = _bare(m.group(1))
+            lines.append(line[: m.start()])
+            caption = _bare("".join(lines))
+            # a caption opens with the day the photo was taken, after the text it may follow unbroken
+            dated = [d.start(1) for d in _CAPTION_DATE.finditer(caption)]
+            caption = caption[dated[-1] :] if dated else caption
+            if caption:
+                captions.append((caption, name))
+            names.append(name)
+            lines = []
+        elif not line:
+            lines = [] if lines and lines[-1] == "" else lines + [""]
+        else:
+            lines = [ln for ln in lines if ln] + [line] if lines and lines[-1] != "" else [line]
+    return captions, "、".join(dict.fromkeys(names)), "；".join(f"{r} {n}" for r, n in staff.items())

@@ -6,6 +6,8 @@ import re
 import statistics
 import unicodedata
 
+from kb.bylines import PHOTO_CREDIT
+
 _DOUBLED = re.compile(r"(?:(.+?)\1)+")
 _TERMINAL = "。！？!?；;：:”」』）)…"
 # lines that are page furniture: a lone weekday, a page number, a masthead with ■, a photo credit
@@ -109,7 +111,15 @@ def paragraphs(text: str) -> list[str]:
             if blocks[-1]:
                 blocks.append([])
             continue
+        credit = None if _FURNITURE.match(line) else PHOTO_CREDIT.search(line)
+        if credit:  # a photo's credit ends its caption (kept as an article fact: kb/bylines.credits)
+            if line[: credit.start()].strip():
+                blocks[-1].append(line[: credit.start()].strip())
+            blocks.append([])
+            continue
         if _FURNITURE.match(line):
+            if PHOTO_CREDIT.search(line) and blocks[-1]:  # a credit on its own line ends the caption too
+                blocks.append([])
             continue
         blocks[-1].append(line)
     blocks = [b for b in blocks if b]

@@ -18,3 +18,40 @@ def test_a_headline_above_a_news_lead_keeps_the_story_before_it():
     ]
     out = assign(paras)
     assert out[0] == "作者 吴会菊" and out[3] == "记者 李迎博" and out[2] != "记者 李迎博"
+
+
+def test_photo_credits_and_page_staff_are_read_from_the_lines():
+    from kb.bylines import credits
+
+    text = (
+        "■编辑：郭 剑│版式：李新战│校对：董 蕾\n"
+        "去年全市改善了生产生活条件。\n"
+        " 2016年12月15日，博爱县坞庄村村民在管理大棚蔬菜。使该村500人脱贫致富。 本报记者 刘金元 摄\n"
+        "\n"
+        "2016年11月12日，饲养员在饲养肉牛。\n"
+        "\n"
+        "本报记者 赵耀东 摄\n"
+    )
+    captions, photos, staff = credits(text)
+    assert (
+        captions
+        == [
+            ("2016年12月15日，博爱县坞庄村村民在管理大棚蔬菜。使该村500人脱贫致富。", "刘金元"),
+            ("2016年11月12日，饲养员在饲养肉牛。", "赵耀东"),
+        ]
+    )  # a caption opens with its date, after the text it follows unbroken; a credit alone closes the one before
+    assert photos == "刘金元、赵耀东"
+    assert staff == "编辑 郭剑；版式 李新战；校对 董蕾"
+    assert credits("（本版图片均由本报记者杨帆摄）")[1] == "杨帆"
+
+
+def test_a_credit_ends_its_caption_and_stays_out_of_the_next_sentence():
+    from kb.clean import paragraphs
+
+    paras = paragraphs("村民在剪兔毛。 本报记者 刘金元 摄\n2016年11月12日，饲养员在饲养肉牛。\n")
+    assert paras == ["村民在剪兔毛。", "2016年11月12日，饲养员在饲养肉牛。"]
+
+
+def test_authors_in_brackets_close_a_short_story_back_to_its_headline():
+    paras = ["可购买政府储备肉", "近期，西工区委组织部采取一线工作法。", "满意率达96%。 （吴静、文魁）"]
+    assert assign(paras)[1:] == ["作者 吴静、文魁", "作者 吴静、文魁"]

@@ -539,3 +539,13 @@ def test_a_word_that_only_names_money_is_met_by_a_sum(engine):
     # 钱 says the kind of figure, as 面积 does: a sentence with a sum answers 投了多少钱 in part
     q = engine._state.parser.parse("焦作交通部门投了多少钱帮贫困村修路")
     assert any(c.unit == "money" for c in q.concepts)
+
+
+def test_who_took_the_photos_and_who_edited_the_page(engine):
+    ans = engine.ask("博爱县养兔养牛那几张照片谁拍的")  # a caption's own credit
+    assert ans.found and ans.value == "刘金元"
+    ans = engine.ask("焦作大事记的照片谁拍的")  # the article's photographers, in order
+    assert ans.found and ans.value == "刘金元、赵耀东"
+    ans = engine.ask("焦作那版编辑是谁")
+    assert ans.found and "郭剑" in ans.value
+    assert engine.ask("沁阳那版的照片是谁拍的？").value == "杨帆"
