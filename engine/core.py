@@ -177,7 +177,8 @@ class Engine:
             lang=q.lang,
             places=q.places or last.places,
             unknown_place=q.unknown_place,
-            year=q.year if q.year is not None else (None if q.places else last.year),
+            # a span (从2014年到2020年) is no one year for the follow-up: 那一年平均涨多少 asks the whole of it
+            year=q.year if q.year is not None else (None if q.places or len(last.years) >= 2 else last.year),
             title=q.title or last.title,
             concepts=follow_up_concepts(last.concepts, q.concepts),
             body=q.body if q.concepts else last.body,

@@ -549,3 +549,8 @@ def test_who_took_the_photos_and_who_edited_the_page(engine):
     ans = engine.ask("焦作那版编辑是谁")
     assert ans.found and "郭剑" in ans.value
     assert engine.ask("沁阳那版的照片是谁拍的？").value == "杨帆"
+
+
+def test_a_follow_up_to_a_span_of_years_is_not_held_to_its_first_year(engine):
+    engine.ask("沁县贫困人口的人均纯收入从2014年到2020年涨了多少？", session="span")
+    assert engine.ask("那一年平均涨多少？", session="span").intent != "wrong_year"
