@@ -320,7 +320,11 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
     out = []
     covs = coverages(pool, known, index) if known else None
     if covs is not None:  # the same candidates as the loop below, in another order (sorted below)
-        pool = [sid for sid, cov in covs.items() if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0)]
+        pool = [
+            sid
+            for sid, cov in covs.items()
+            if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0) or (q.place_many and not cov)
+        ]
     for sid in pool:
         s = index.sentences[sid]
         cov = (
@@ -330,6 +334,10 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
             if known
             else (1.0 if q.title or q.qtype == "byline" else 0.0)
         )
+        if not cov and q.place_many and known and all(any(m in s.before for m in c.members) for c in known):
+            # 哪几个县摘帽了: …宣布…脱贫摘帽。我市淮阳、商水…榜上有名: the places named right after the
+            # sentence that says what happened to them
+            cov = CONTEXT_CREDIT
         if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0):
             out.append((s, cov, bm25.get(sid, 0.0) / best_bm25))
     # ties in article order, the same on every run (nsmallest: sorted(...)[:MAX_CANDIDATES] of thousands)

@@ -554,3 +554,9 @@ def test_who_took_the_photos_and_who_edited_the_page(engine):
 def test_a_follow_up_to_a_span_of_years_is_not_held_to_its_first_year(engine):
     engine.ask("沁县贫困人口的人均纯收入从2014年到2020年涨了多少？", session="span")
     assert engine.ask("那一年平均涨多少？", session="span").intent != "wrong_year"
+
+
+def test_which_places_are_named_right_after_the_sentence_saying_what_happened(engine):
+    # …脱贫摘帽，退出贫困县序列。我市淮阳、商水、太康、郸城…榜上有名: the list follows the event
+    ans = engine.ask("2019年周口哪几个县脱贫摘帽了？")
+    assert ans.found and all(n in ans.value for n in ("淮阳", "商水", "太康", "郸城", "西华", "扶沟"))
