@@ -683,6 +683,25 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     return hits
 
 
+def elsewhere_share(q: Query, index: KnowledgeIndex) -> float:
+    """Share of the question's concept weight that the articles hold only about other places than the one
+    asked (沁县的小菜园: 小菜园 is 沁阳's): what the place's own sentences cannot say."""
+    if not q.place:
+        return 0.0
+    pool = set(index.by_place.get(q.place, []))
+    for p in index.descendants(q.place, None if q.place_kind else ("town", "village")):
+        pool.update(index.by_place.get(p, []))
+    total = missing = 0.0
+    for c in q.concepts:
+        held = set().union(*(index.containing(m) for m in c.members))
+        if c.weight <= FILLER_WEIGHT or not held:
+            continue
+        total += c.weight
+        if not held & pool:
+            missing += c.weight
+    return missing / total if total else 0.0
+
+
 def unknown_share(q: Query, index: KnowledgeIndex) -> float:
     """Share of the question's concept weight that no article holds anywhere (fillers aside): 大学, 许昌."""
     total = sum(c.weight for c in q.concepts if c.weight > FILLER_WEIGHT)

@@ -510,6 +510,7 @@ class Engine:
             "margin": best.score - other.score if other else 1.0,
             "cov": best.coverage,
             "unknown": finder.unknown_share(q, index),
+            "elsewhere": finder.elsewhere_share(q, index),
             "no_place": float(not q.place),
             "places": min(len(places) - 1, 3) if places else 0.0,
             "typed": float(q.typed),

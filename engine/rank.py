@@ -126,6 +126,7 @@ SIGNALS = (
     "margin",  # its lead over the best candidate with another value
     "cov",
     "unknown",  # share of the question's concept weight that no article holds
+    "elsewhere",  # … that the articles hold only about other places than the one asked
     "no_place",  # the question names no place
     "places",  # distinct places among the top five candidates, minus one, up to 3
     "typed",  # a cue word fixed the question's kind

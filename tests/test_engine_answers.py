@@ -560,3 +560,12 @@ def test_which_places_are_named_right_after_the_sentence_saying_what_happened(en
     # …脱贫摘帽，退出贫困县序列。我市淮阳、商水、太康、郸城…榜上有名: the list follows the event
     ans = engine.ask("2019年周口哪几个县脱贫摘帽了？")
     assert ans.found and all(n in ans.value for n in ("淮阳", "商水", "太康", "郸城", "西华", "扶沟"))
+
+
+def test_a_topic_only_another_places_articles_hold_is_a_signal(engine):
+    from engine.answer import elsewhere_share
+
+    q = engine._state.parser.parse("沁县的小菜园卖了多少菜")  # the 小菜园 are 沁阳's
+    assert elsewhere_share(q, engine._state.index) > 0
+    q = engine._state.parser.parse("沁阳的小菜园卖了多少菜")
+    assert elsewhere_share(q, engine._state.index) == 0
