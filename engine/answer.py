@@ -210,15 +210,21 @@ def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
     return sum(_weight(c) for c in concepts if any(m in clause for m in c.members)) / total
 
 
+def _item_at(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """The item of an enumeration that holds text[start:end], with its whole clause; None outside one."""
+    a, b = clause_at(text, start)
+    if "、" not in text[a:b]:
+        return None
+    first = max(a, text.rfind("、", a, start) + 1)
+    last = text.find("、", end, b)
+    return text[first : last if last >= 0 else b], text[a:b]
+
+
 def _item_share(text: str, start: int, end: int, concepts: tuple[Concept, ...]) -> float:
     """Share of the concepts in the item of an enumeration that holds text[start:end] (派驻…岩山村第一书记杨希庆、
     …南官庄村第一书记王建国: the village and the person of one item belong together); 0 outside one."""
-    a, b = clause_at(text, start)
-    if "、" not in text[a:b]:
-        return 0.0
-    first = max(a, text.rfind("、", a, start) + 1)
-    last = text.find("、", end, b)
-    return _clause_share(text[first : last if last >= 0 else b], concepts)
+    at = _item_at(text, start, end)
+    return _clause_share(at[0], concepts) if at else 0.0
 
 
 def _in_another_item(
@@ -228,15 +234,11 @@ def _in_another_item(
     or person (`names`) and not it, while another item does (…范村第一书记孔亚平、…岩山村第一书记杨希庆:
     孔亚平 is 范村's, not 岩山村's): another's, never stated for the one asked. An item naming no rival is
     part of one thing (张家沟村支部书记、村主任郭新文)."""
-    if not names:
+    at = _item_at(text, start, end) if names else None
+    if at is None:
         return False
-    a, b = clause_at(text, start)
-    if "、" not in text[a:b]:
-        return False
-    first = max(a, text.rfind("、", a, start) + 1)
-    last = text.find("、", end, b)
-    item = text[first : last if last >= 0 else b]
-    if any(n in item for n in names) or not any(n in text[a:b] for n in names):
+    item, clause = at
+    if any(n in item for n in names) or not any(n in clause for n in names):
         return False
     return any(r in item for r in rivals if r not in names)
 
@@ -291,16 +293,22 @@ def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | N
     return fact_year == q.year and since == q.since  # 2016年 is not 2016年以来
 
 
+def _place_pool(q: Query, index: KnowledgeIndex) -> list[int]:
+    """The ids of the sentences about the question's place, in order."""
+    pool = index.by_place.get(q.place, [])
+    # 汝阳's towns are not 洛阳's own: below a place only its towns and villages, unless asked which one
+    below = index.descendants(q.place, None if q.place_kind else ("town", "village"))
+    if below:  # 沁县哪个村, 杨安乡张家沟村的村支书: its towns' and villages' sentences answer too
+        pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in below)))
+    return pool
+
+
 def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, float]]:
     """Sentences about the question's place that hold enough of its concepts, joined by the best by
     character-bigram BM25 (so a word no article uses lowers a score and blocks nothing); each with its
     concept coverage and relative BM25, best first."""
     if q.place:
-        pool = index.by_place.get(q.place, [])
-        # 汝阳's towns are not 洛阳's own: below a place only its towns and villages, unless asked which one
-        below = index.descendants(q.place, None if q.place_kind else ("town", "village"))
-        if below:  # 沁县哪个村, 杨安乡张家沟村的村支书: its towns' and villages' sentences answer too
-            pool = sorted(set(pool).union(*(index.by_place.get(p, []) for p in below)))
+        pool = _place_pool(q, index)
     else:
         ids: set[int] = set()
         for c in q.concepts:
@@ -528,11 +536,7 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     if q.credit == "photo":
         value = s.photo or index.articles[s.article_id].get("photos") or ""
     elif q.credit:
-        staff = dict(
-            part.split(" ", 1)
-            for part in (index.articles[s.article_id].get("staff") or "").split("；")
-            if " " in part
-        )
+        staff = index.staff.get(s.article_id, {})
         value = f"{q.credit} {staff[q.credit]}" if q.credit in staff else ""
     else:
         value = s.byline
@@ -543,7 +547,7 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     return [Hit(s, value, s.text, x, base["cov"])]
 
 
-_DIGIT = re.compile(r"\d")
+DIGIT = re.compile(r"\d")  # a clause that states a figure (the yes/no verdict's fact, engine/core.py)
 _DEFINES = re.compile(r"即|就是|也就是|包括|具体|分别是|主要是|：|（")
 _WHERE_CUE = re.compile(r"门店|超市|商场|地点|地址|位于|投放点")
 
@@ -590,7 +594,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             # 一斗水、九渡、赵庄等村: an enumeration of the kind of place asked (哪几个村)
             kind_tail=float(bool(q.place_kind and items and _KIND_TAIL[q.place_kind].search(clause))),
             short=float(len(clause) < 6),
-            figured=float(bool(_DIGIT.search(clause))),
+            figured=float(bool(DIGIT.search(clause))),
             **_clause_qualifier(clause, q),
             span=float(kind == 1.0),
             change=float(kind == 2.0 or (q.qtype == "fromto" and bool(CHANGE.search(clause)))),
@@ -688,9 +692,7 @@ def elsewhere_share(q: Query, index: KnowledgeIndex) -> float:
     asked (沁县的小菜园: 小菜园 is 沁阳's): what the place's own sentences cannot say."""
     if not q.place:
         return 0.0
-    pool = set(index.by_place.get(q.place, []))
-    for p in index.descendants(q.place, None if q.place_kind else ("town", "village")):
-        pool.update(index.by_place.get(p, []))
+    pool = set(_place_pool(q, index))
     total = missing = 0.0
     for c in q.concepts:
         held = set().union(*(index.containing(m) for m in c.members))

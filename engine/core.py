@@ -395,7 +395,7 @@ class Engine:
             )
             best = replace(best, value=end.value, quote=best.value, fact=end) if end else best
         verdict = ""
-        if q.qtype == "yesno" and best.fact is None and not re.search(r"\d", best.value):
+        if q.qtype == "yesno" and best.fact is None and not finder.DIGIT.search(best.value):
             # 贫困村都退出了没: the verdict rests on the fact that counts them (179个贫困村全部退出) when one
             # of the next readings says as much, with the same verdict
             best = next(
@@ -403,7 +403,7 @@ class Engine:
                     h
                     for h in hits[1:5]
                     if h.fact is None
-                    and re.search(r"\d", h.value)
+                    and finder.DIGIT.search(h.value)
                     and h.features.get("share", 0.0) >= best.features.get("share", 0.0)
                     and negated(h.quote) == negated(best.quote)
                 ),

@@ -108,6 +108,11 @@ class KnowledgeIndex:
         rows = {t: _Rows(*tables[t]) for t in ("articles", "places", "terms")}
         self.path = path
         self.articles = {a["id"]: a for a in rows["articles"]}
+        # each article's page staff, role -> name, from its "编辑 郭剑；校对 董蕾" (kb/bylines.credits)
+        self.staff = {
+            aid: dict(part.split(" ", 1) for part in (a.get("staff") or "").split("；") if " " in part)
+            for aid, a in self.articles.items()
+        }
         self.subject_year = {aid: _title_year(a["title"]) for aid, a in self.articles.items()}
         self.facts: dict[int, list[Fact]] = {}
         cols, data = tables.pop("facts")  # freed once read: the peak of a load

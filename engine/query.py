@@ -176,11 +176,7 @@ class QueryParser(EnglishParsing):
         low = q.text.lower()
 
         def said(slot: str) -> bool:
-            return any(
-                re.search(rf"\b{re.escape(w)}\b", low) if english else w in q.text
-                for w in self.intents.slots[slot]
-                if w.isascii() == english
-            )
+            return _says(q.text, low, english, self.intents.slots[slot])
 
         qualifier = next((s for s in ("remaining", "new", "total", "done") if said(s)), None)
         forms = self.intents.qualified.get(qualifier or "", {})
@@ -213,13 +209,8 @@ class QueryParser(EnglishParsing):
         """Which credit a who question asks (照片谁拍的: photo; 编辑是谁: 编辑), if one."""
         if q.qtype not in ("who", "byline"):
             return None
-        for credit, words in self.intents.credits.items():
-            for w in words:
-                if w.isascii() == english and (
-                    re.search(rf"\b{re.escape(w)}", low) if english else w in q.text
-                ):
-                    return credit
-        return None
+        credits = self.intents.credits.items()
+        return next((c for c, words in credits if _says(q.text, low, english, words, stem=True)), None)
 
     def _qualified(self, c: Concept, forms: dict[str, str]) -> Concept:
         """A concept with the articles' word for it under the question's qualifier (and that word's
@@ -585,6 +576,17 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+def _says(text: str, low: str, english: bool, words: tuple[str, ...], stem: bool = False) -> bool:
+    """Whether a question holds one of `words` of its language (an English one as a whole word, or as the
+    start of one with `stem`: photo, photographer)."""
+    end = "" if stem else r"\b"
+    return any(
+        re.search(rf"\b{re.escape(w)}{end}", low) if english else w in text
+        for w in words
+        if w.isascii() == english
+    )
 
 
 def _numbered(text: str) -> list[tuple[str, ...]]:

@@ -121,16 +121,9 @@ def fold_order(cases: list[dict], groups: list[str], fold: str) -> list[int]:
     """The cases of one fold in order, each follow-up preceded by the earlier questions of its session
     that belong to other folds: a resident asking "那沁县呢" after a question on 汝阳 asked both, so the
     fold's engine must hear the first one too (it is asked, not scored)."""
-    wanted = {i for i, g in enumerate(groups) if g == fold}
-    last = {}
-    for i in sorted(wanted):
-        if session_of(cases[i]):
-            last[session_of(cases[i])] = i
-    return [
-        i
-        for i in range(len(cases))
-        if i in wanted or (session_of(cases[i]) in last and i < last[session_of(cases[i])])
-    ]
+    sessions = [session_of(c) for c in cases]
+    last = {sessions[i]: i for i, g in enumerate(groups) if g == fold and sessions[i]}
+    return [i for i, g in enumerate(groups) if g == fold or (sessions[i] in last and i < last[sessions[i]])]
 
 
 def ask_all(
