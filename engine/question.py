@@ -124,7 +124,9 @@ def compare_sides(text: str) -> list[tuple[str, str]] | None:
     if not m:
         return None
     rest = _MORE_LESS.sub("", m.group(3))
-    return [(side, f"{side}{rest}多少") for side in (m.group(1), m.group(2))]
+    # 哪个人多, 哪个钱多: a lone noun is what is counted (多少人), not a verb asking how much (发得多少)
+    ask = f"多少{rest}" if len(rest) == 1 else f"{rest}多少"
+    return [(side, f"{side}{ask}") for side in (m.group(1), m.group(2))]
 
 
 _HOW_MUCH = re.compile(r"多少|几(?!乎|十年)|多大|多长")

@@ -53,3 +53,28 @@ def test_a_name_in_another_places_item_of_an_enumeration_is_that_places():
     text = "杨安乡张家沟村支部书记、村主任郭新文在工作中积劳成疾"
     at = text.index("张家沟村")
     assert not _in_another_item(text, at, at + 4, ("郭新文",), ("郭新文",))
+
+
+def test_a_comparison_by_a_lone_noun_asks_how_many_of_it():
+    from engine.question import compare_sides
+
+    assert compare_sides("焦作农村低保跟城市低保哪个人多") == [
+        ("焦作农村低保", "焦作农村低保多少人"),
+        ("城市低保", "城市低保多少人"),
+    ]
+    assert compare_sides("修那两条路跟建医养中心，哪个花的钱多")[0] == ("修那两条路", "修那两条路花的钱多少")
+
+
+def test_all_of_them_having_done_what_is_asked_is_done_not_a_total():
+    from engine.answer import _clause_qualifier
+    from engine.question import Query
+
+    q = Query(
+        text="沁县的贫困人口都脱贫了吗",
+        lang="zh",
+        qtype="yesno",
+        concepts=(Concept(("贫困人口",), 3.0), Concept(("脱贫",), 2.0)),
+        qualifier="done",
+    )
+    assert _clause_qualifier("37467名贫困人口全部脱贫", q) == {"qual_agree": 1.0}
+    assert _clause_qualifier("全部贫困人口共37467名", q) == {"qual_conflict": 1.0}
