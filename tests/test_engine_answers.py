@@ -193,6 +193,13 @@ def test_compare(engine):
     assert ans.found and ans.place == "沁县" and "179" in ans.text and "20" in ans.text
 
 
+def test_earnings_in_residents_words_compare_two_groups_of_one_place(engine):
+    # 挣 is income, and the forest guards residents call 护林员 are the article's 公益林管护
+    ans = engine.ask("沁县造林合作社和护林员谁挣得多")
+    assert ans.found and "9000元" in ans.value and "1万元" in ans.value
+    assert ans.value.endswith("护林员更多")
+
+
 @pytest.mark.parametrize(
     "question",
     [
