@@ -31,6 +31,8 @@ _NUMBERED_PART = re.compile(r"(?<![\d.+])(\d)[”\"]?(?=是|指)")
 _INNER_PARTICLE = re.compile(r"(?<=[\u4e00-\u9fff])[了的过](?=[\u4e00-\u9fff])")  # 去了哪, 摘的帽
 # 发得多, 卖得好: 得 before a degree word joins a verb to how it went; the verb alone is the word
 _COMPLEMENT = re.compile(r"(?<=[\u4e00-\u9fff])得(?=[多少快慢好高低大小])")
+# 卖出去, 卖掉: a direction or result after a one-character verb says how it went; the verb is the word
+_DIRECTION = re.compile(r"(?<=[\u4e00-\u9fff])(?:出去|出来|掉)")
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
@@ -501,6 +503,15 @@ class QueryParser(EnglishParsing):
         body = _INNER_PARTICLE.sub(lambda m: "" if self._known_word(_around(m)) else m.group(0), body)
         body = _COMPLEMENT.sub(
             lambda m: m.group(0) if self._known_word(m.string[m.start() - 1 : m.end()]) else "", body
+        )
+        body = _DIRECTION.sub(
+            lambda m: (
+                " "
+                if self._known_word(m.string[m.start() - 1])
+                and not self._known_word(m.string[m.start() - 1 : m.end()])
+                else m.group(0)
+            ),
+            body,
         )
         for member in self._members:  # known domain words first, longest first
             if len(member) >= 2 and member in body:
