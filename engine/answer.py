@@ -50,6 +50,10 @@ class Hit:
     score: float = 0.0
 
 
+# a plan named in the figure's own clause (2019年计划投资155.2亿元), not a 将 or 确保 somewhere before it
+_PLAN = re.compile(r"计划|力争|预计|拟")
+
+
 def _weight(c: Concept) -> float:
     """A concept's weight; the head (what the question asks about) counts double."""
     return c.weight * (2 if c.head else 1)
@@ -401,6 +405,16 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             continue  # 郸城县…2个、淮阳县…3个: the other county's figure
         if q.qualifier == "done" and f.role == "target":
             continue  # 已经建好多少套: a plan's figure (计划分3年建设8500套) says nothing of what is done
+        if (
+            f.role == "target"
+            and not q.asks_target
+            and _PLAN.search(f.clause.split(f.value)[0])
+            and any(
+                g.role in ("as_of", "since") and g.unit_class == f.unit_class and g.clause != f.clause
+                for g in facts
+            )
+        ):
+            continue  # 总投资多少: not the 计划投资155.2亿元 beside the 总投资371.23亿元 of the same sentence
         if (
             f.role == "from"
             and not q.asks_from

@@ -584,3 +584,11 @@ def test_a_direction_after_a_verb_leaves_the_verb_as_the_word(engine):
         q = engine._state.parser.parse(text)
         assert any("卖" in c.members for c in q.concepts)
         assert not any(m.startswith("卖出") or m.startswith("卖掉") for c in q.concepts for m in c.members)
+
+
+def test_a_plan_beside_the_figure_asked_is_not_the_answer_unless_plans_are_asked(engine):
+    # 总投资371.23亿元，2019年计划投资155.2亿元: the plan is another metric of the same sentence
+    ans = engine.ask("周口二季度集中开工项目总投资多少")
+    assert ans.found and "371.23亿" in ans.value and "155.2" not in ans.value
+    ans = engine.ask("周口二季度开工项目今年计划投资多少")
+    assert ans.found and "155.2亿" in ans.value
