@@ -224,7 +224,7 @@ class Engine:
                 place=q.place,
                 lang=q.lang,
             )
-        if not q.concepts and not q.title:
+        if not q.concepts and not q.title and q.qtype != "byline":  # 那版编辑是谁: the page is the topic
             return self._not_found(state, q, t)
         if _holds(q, self.intents.procedure):  # 低保咋申请: no article says how
             return Answer(False, t["procedure"], "procedure", place=q.place, lang=q.lang)

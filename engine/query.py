@@ -520,6 +520,7 @@ class QueryParser(EnglishParsing):
         for unit_words in self.intents.unit_words.values():  # 人口, 多少钱 ... say the unit, not the topic
             for w in unit_words:
                 body = body.replace(w, " ")
+        residue: list[tuple[str, ...]] = []
         for token in self._joined(self.tokenizer.lcut(body)):
             token = token.strip()
             if (
@@ -540,10 +541,14 @@ class QueryParser(EnglishParsing):
                 if core is not None:  # 能卖 -> 卖, 都种 -> 种: jieba joined a modal or adverb to the word
                     words.append(self.synonym_of.get(core, (core,)))
                     continue
+                rest = token.strip("".join(self._stop_chars))
+                if rest != token and len(rest) < 2:  # 就诊率要 -> 率要 once 就诊 is taken: a stop character
+                    residue.append((token,))  # and a leftover one, a word only where there is no other
+                    continue
                 # a word no article holds that sounds just like a known one is an IME slip (投诉电化 -> 电话)
                 token = self.typos.sounds_like(token) or token
             words.append(self.synonym_of.get(token, (token,)))
-        return words
+        return words or residue
 
     def _without_function_chars(self, token: str) -> str | None:
         """The word left when stop characters at either end are dropped, if that one is known (a domain

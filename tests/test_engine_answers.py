@@ -592,3 +592,14 @@ def test_a_plan_beside_the_figure_asked_is_not_the_answer_unless_plans_are_asked
     assert ans.found and "371.23亿" in ans.value and "155.2" not in ans.value
     ans = engine.ask("周口二季度开工项目今年计划投资多少")
     assert ans.found and "155.2亿" in ans.value
+
+
+def test_a_leftover_character_and_a_stop_character_are_no_topic(engine):
+    # 就诊 is a domain word: what jieba leaves of 就诊率要 (率要) is no word to search for
+    q = engine._state.parser.parse("洛阳到年底基层医疗机构就诊率要到多少")
+    assert not any("率要" in c.members for c in q.concepts)
+
+
+def test_a_page_credit_asked_with_no_topic_word_is_answered(engine):
+    ans = engine.ask("焦作那版编辑是谁")
+    assert ans.found and "郭剑" in ans.value
