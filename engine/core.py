@@ -179,10 +179,13 @@ class Engine:
             unknown_place=q.unknown_place,
             # a span (从2014年到2020年) is no one year for the follow-up: 那一年平均涨多少 asks the whole of it
             year=q.year if q.year is not None else (None if q.places or len(last.years) >= 2 else last.year),
+            # … nor are the span's two years asked again once the follow-up asks a thing of its own
+            years=q.years or (() if q.concepts else last.years),
             title=q.title or last.title,
             concepts=follow_up_concepts(last.concepts, q.concepts),
             body=q.body if q.concepts else last.body,
-            unit_class=q.unit_class or last.unit_class,
+            # 那一年平均涨多少 asks afresh (a rate, not the money of 收入从多少涨到多少); 农村的呢 does not
+            unit_class=q.unit_class or (None if q.typed and q.concepts else last.unit_class),
             qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
             extra={**last.extra, "new_words": bool(q.concepts)},

@@ -603,3 +603,16 @@ def test_a_leftover_character_and_a_stop_character_are_no_topic(engine):
 def test_a_page_credit_asked_with_no_topic_word_is_answered(engine):
     ans = engine.ask("焦作那版编辑是谁")
     assert ans.found and "郭剑" in ans.value
+
+
+def test_a_follow_up_asking_afresh_after_a_span_asks_neither_its_years_nor_its_unit(engine):
+    # 从2014年到2020年涨了多少 (two money figures), then 那一年平均涨多少: the yearly rate over the span
+    engine.ask("沁县贫困人口的人均纯收入从2014年到2020年涨了多少？", session="span")
+    trace: dict = {}
+    engine.ask("那一年平均涨多少？", session="span", trace=trace)
+    q = trace["query"]
+    assert q.years == () and q.unit_class != "money" and q.places == ("沁县",)
+    assert any(h.value == "32.1%" for h in trace["hits"][:3])
+    engine.ask("焦作给农村低保对象发了多少低保金？", session="same-unit")
+    ans = engine.ask("那城市低保呢？", session="same-unit")
+    assert ans.found and "598万" in ans.value
