@@ -282,7 +282,9 @@ class Engine:
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
         best, text, value, items = self._stated(q, hits, index, t)
-        if items < self._asks_apart(asked):  # 哪天开工、哪天修好: one stated is no answer to both
+        if items < self._asks_apart(
+            asked, state.parser
+        ):  # 哪天开工、哪天修好: one stated is no answer to both
             return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
@@ -299,18 +301,19 @@ class Engine:
         )
 
     @staticmethod
-    def _asks_apart(asked: list[Query]) -> int:
+    def _asks_apart(asked: list[Query], parser: QueryParser) -> int:
         """How many things of their own a message's questions ask: a yes/no (有没有…？装机多大) rests on the
-        figure stated anyway, and one of the same kind with no words of its own (十几万人？具体多少) asks the
-        one before again (在哪办的，哪天: another kind, another thing)."""
-        return max(
-            1,
-            sum(
-                1
-                for i, sub in enumerate(asked)
-                if sub.qtype != "yesno" and (i == 0 or sub.concepts or sub.qtype != asked[i - 1].qtype)
-            ),
-        )
+        figure stated anyway, and one of the same kind with no words of its own asks the one before again
+        unless its question words differ (叫啥，是哪个单位派的: a name, then who sent him; 在哪办的，哪天:
+        another kind, another thing)."""
+
+        def new_thing(i: int, sub: Query) -> bool:
+            if i == 0 or sub.concepts or sub.qtype != asked[i - 1].qtype:
+                return True
+            mine, theirs = parser.cue_words(sub.text), parser.cue_words(asked[i - 1].text)
+            return bool(mine and theirs) and not mine & theirs
+
+        return max(1, sum(1 for i, sub in enumerate(asked) if sub.qtype != "yesno" and new_thing(i, sub)))
 
     def _ends(self, state: _Loaded, q: Query, t: dict[str, str]) -> Answer | None:
         """A change no clause states (从原来的多少减到现在剩多少): where it began and where it stands, asked as

@@ -253,6 +253,11 @@ class QueryParser(EnglishParsing):
                     out[False].append((qt.name, None, cue))
         return out
 
+    def cue_words(self, text: str) -> frozenset[str]:
+        """The question words a Chinese text holds (叫啥, 哪个单位), none inside a longer one it holds."""
+        found = {cue for _, pattern, cue in self._cues[False] if pattern is None and cue in text}
+        return frozenset(c for c in found if not any(c != d and c in d for d in found))
+
     def _qtype(self, text: str, english: bool) -> tuple[str, bool]:
         low = text.lower()
         # 政府给贴息不, 也在名单里吗, Did … fall below 1%: a question that ends (or, in English, begins) as

@@ -616,3 +616,10 @@ def test_a_follow_up_asking_afresh_after_a_span_asks_neither_its_years_nor_its_u
     engine.ask("焦作给农村低保对象发了多少低保金？", session="same-unit")
     ans = engine.ask("那城市低保呢？", session="same-unit")
     assert ans.found and "598万" in ans.value
+
+
+def test_a_second_part_with_other_question_words_asks_another_thing(engine):
+    # 叫啥，是哪个单位派的: the name alone is no answer to both; the bot must not state it as if it were
+    ans = engine.ask("武陟县小董乡南官庄村的第一书记叫啥，是哪个单位派的？")
+    assert not ans.found or "组织部" in ans.value
+    assert engine.ask("武陟县小董乡南官庄村的第一书记叫啥").value == "王建国"
