@@ -623,3 +623,9 @@ def test_a_second_part_with_other_question_words_asks_another_thing(engine):
     ans = engine.ask("武陟县小董乡南官庄村的第一书记叫啥，是哪个单位派的？")
     assert not ans.found or "组织部" in ans.value
     assert engine.ask("武陟县小董乡南官庄村的第一书记叫啥").value == "王建国"
+
+
+def test_which_holder_of_a_title_asks_a_name(engine):
+    # 哪个省长: a who question, however the rest of it is worded (夸 is the article's 点赞)
+    ans = engine.ask("哪个省长来周口夸过")
+    assert ans.found and ans.intent == "who" and ans.value == "陈润儿"
