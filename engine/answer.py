@@ -23,6 +23,7 @@ MAX_CANDIDATES = 60  # sentences scored in detail per question
 MIN_COVERAGE = 0.45  # share of the known concept weight a candidate sentence must hold (else BM25 brings it)
 BM25_POOL = 8  # sentences the bigram BM25 adds to the candidates, whatever their concept coverage
 COUNTABLE = {"count", "person", "household"}
+SIZES = {"area", "length", "power", "weight", "money"}
 CONTEXT_CREDIT = 0.6  # a concept only in the sentence before counts this much
 UNIT_CREDIT = 0.5  # a concept stood for only by a figure of its unit (面积 <- 1320平方公里) counts this much
 SEPARATOR_GAP = 3  # a comma or list mark between a concept and a figure counts as this many more characters
@@ -280,6 +281,8 @@ def _lead_share(text: str, fact: Fact, facts: list[Fact], concepts: tuple[Concep
 def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
     if wanted == "count_any":
         return fact.unit_class in COUNTABLE
+    if wanted == "size":  # 卫生室有多大: a magnitude (平方米, 兆瓦, 亿元), never how many of it (150个)
+        return fact.unit_class in SIZES
     if wanted in COUNTABLE and not fact.unit and fact.unit_class == "count":
         return True  # 总人口52万: a magnitude with no unit word counts whatever the question counts
     if wanted:

@@ -384,8 +384,12 @@ class QueryParser(EnglishParsing):
         for cue in self._cue_words:
             body = body.replace(cue, " ")
         concepts = mark_head(self._concepts(_numbered(text) + self._words_zh(body)), text)
+        if unit == "area" and not concepts and places:
+            # 汝阳县有多大: a place's own size is its area (not 沁县有多少人, whose 人口 a 贫困人口 holds too)
+            word = self.intents.implied_units[unit][0]
+            concepts = mark_head(self._concepts([self.synonym_of.get(word, (word,))]), text)
         if unit == "area" and concepts and not any(c.unit == "area" for c in concepts):
-            unit = None  # 电站有多大, 多大规模: 多大 asks the size of a thing, an area only of a place
+            unit = "size"  # 电站有多大, 多大规模: 多大 asks the size of a thing (an area only of a place), no count
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         wants_time = bool(re.search(r"几点|几时|什么时间段|营业时间", text))

@@ -401,7 +401,7 @@ def test_the_narrower_of_two_nested_places_is_asked(engine):
 def test_how_big_a_thing_is_not_an_area(engine):
     parse = engine._state.parser.parse
     assert parse("汝阳县有多大").unit_class == "area"  # a place's size is its area
-    assert parse("汝阳村级光伏电站多大规模").unit_class is None  # a power station's is not
+    assert parse("汝阳村级光伏电站多大规模").unit_class == "size"  # a power station's is a magnitude, no area
     assert parse("张水林多大岁数").unit_class == "age"
 
 
@@ -629,3 +629,11 @@ def test_which_holder_of_a_title_asks_a_name(engine):
     # 哪个省长: a who question, however the rest of it is worded (夸 is the article's 点赞)
     ans = engine.ask("哪个省长来周口夸过")
     assert ans.found and ans.intent == "who" and ans.value == "陈润儿"
+
+
+def test_how_big_asks_a_magnitude_never_a_count(engine):
+    # 卫生室有多大: not the 150个 (how many clinics) of its sentence; 汝阳县有多大: a place's area
+    ans = engine.ask("寇店镇李家村那个新卫生室有多大")
+    assert not ans.found or "个" not in ans.value
+    ans = engine.ask("汝阳县有多大")
+    assert ans.found and "1332平方公里" in ans.value
