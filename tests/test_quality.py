@@ -52,6 +52,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
         ("residents_g.jsonl", 0.73, 11),
         ("residents_h.jsonl", 0.79, 8),
         ("residents_i.jsonl", 0.68, 13),
+        ("residents_j.jsonl", 0.70, 18),
     ],
 )
 def test_training_sets(built_db, name, floor, most_wrong):
