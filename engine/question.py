@@ -132,6 +132,17 @@ def compare_sides(text: str) -> list[tuple[str, str]] | None:
 _HOW_MUCH = re.compile(r"多少|几(?!乎|十年)|多大|多长")
 
 
+_HOW_MUCH_EN = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+# how many households and people: two counts of one thing, one "how many"
+_TWO_COUNTED_EN = re.compile(
+    r"\bhow many (?:households|families|people|persons|villages|projects)\s+and\s+"
+    r"(?:households|families|people|persons|villages|projects)\b",
+    re.IGNORECASE,
+)
+
+
 def figures_asked(text: str) -> int:
-    """How many figures a question asks for (多少笔创业贷款，多少钱: two)."""
+    """How many figures a question asks for (多少笔创业贷款，多少钱: two; how many loans … and how much)."""
+    if text.isascii():
+        return len(_HOW_MUCH_EN.findall(text)) + len(_TWO_COUNTED_EN.findall(text))
     return len(_HOW_MUCH.findall(text))

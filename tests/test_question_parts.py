@@ -78,3 +78,12 @@ def test_all_of_them_having_done_what_is_asked_is_done_not_a_total():
     )
     assert _clause_qualifier("37467名贫困人口全部脱贫", q) == {"qual_agree": 1.0}
     assert _clause_qualifier("全部贫困人口共37467名", q) == {"qual_conflict": 1.0}
+
+
+def test_english_questions_say_how_many_figures_they_ask():
+    from engine.question import figures_asked
+
+    assert figures_asked("How many households and people were still not out of poverty?") == 2
+    assert figures_asked("How many start-up loans did Ruyang issue and for how much money?") == 2
+    assert figures_asked("How many poor villages does Ruyang have?") == 1
+    assert figures_asked("汝阳贫困户有多少户多少人") == 2
