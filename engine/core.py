@@ -282,9 +282,10 @@ class Engine:
         if confidence < self.ranker.threshold:
             return self._unsure(state, q, t, hits, confidence)
         best, text, value, items = self._stated(q, hits, index, t)
-        if items < self._asks_apart(
-            asked, state.parser
-        ):  # 哪天开工、哪天修好: one stated is no answer to both
+        # 哪天开工、哪天修好: one stated is no answer to both; nor two to 多少个乡镇、贫困村、贫困户
+        if items < self._asks_apart(asked, state.parser) or (
+            q.qtype == "how_many" and items < figures_asked(q.text)
+        ):
             return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(

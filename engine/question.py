@@ -129,9 +129,12 @@ def compare_sides(text: str) -> list[tuple[str, str]] | None:
     return [(side, f"{side}{ask}") for side in (m.group(1), m.group(2))]
 
 
-_HOW_MUCH = re.compile(r"多少|几(?!乎|十年)|多大|多长")
+_HOW_MUCH = re.compile(r"多少|(?<![十百千万])几(?!乎|十年)|多大|多长")  # 十几万人 is a figure, not asked
 
 
+_ENUMERATED = re.compile(
+    r"(?:多少|几)[个名户家所项条]?[\u4e00-\u9fff]{1,6}(?:、(?![^、]*(?:多少|几))[\u4e00-\u9fff]{1,6})+"
+)
 _HOW_MUCH_EN = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 # how many households and people: two counts of one thing, one "how many"
 _TWO_COUNTED_EN = re.compile(
@@ -145,4 +148,5 @@ def figures_asked(text: str) -> int:
     """How many figures a question asks for (多少笔创业贷款，多少钱: two; how many loans … and how much)."""
     if text.isascii():
         return len(_HOW_MUCH_EN.findall(text)) + len(_TWO_COUNTED_EN.findall(text))
-    return len(_HOW_MUCH.findall(text))
+    # 多少个乡镇、贫困村、贫困户: one question word, a figure for each thing it enumerates
+    return len(_HOW_MUCH.findall(text)) + sum(m.group(0).count("、") for m in _ENUMERATED.finditer(text))

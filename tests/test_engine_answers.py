@@ -637,3 +637,9 @@ def test_how_big_asks_a_magnitude_never_a_count(engine):
     assert not ans.found or "个" not in ans.value
     ans = engine.ask("汝阳县有多大")
     assert ans.found and "1332平方公里" in ans.value
+
+
+def test_fewer_figures_than_asked_are_no_answer(engine):
+    # 多少个乡镇、贫困村、贫困户: three figures asked; stating two of them is not answering
+    ans = engine.ask("焦作暗访覆盖了多少个乡镇、贫困村、贫困户")
+    assert not ans.found or all(x in ans.value for x in ("46", "109", "902"))

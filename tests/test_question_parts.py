@@ -87,3 +87,6 @@ def test_english_questions_say_how_many_figures_they_ask():
     assert figures_asked("How many start-up loans did Ruyang issue and for how much money?") == 2
     assert figures_asked("How many poor villages does Ruyang have?") == 1
     assert figures_asked("汝阳贫困户有多少户多少人") == 2
+    assert figures_asked("焦作暗访覆盖了多少个乡镇、贫困村、贫困户") == 3  # one question word, three things
+    assert figures_asked("沁县易地扶贫搬迁搬了多少户、多少人") == 2
+    assert figures_asked("汝阳转移劳动力十几万人？具体多少") == 1  # 十几万 is a figure said, not one asked
