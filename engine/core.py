@@ -35,8 +35,8 @@ MAX_SESSIONS = 10_000
 READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
 _MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是低|比较")
 _CHANGE_TURN = re.compile(
-    r"(多少|几(?![号点时日月天]))[^，,。？?]{0,8}?(到|至|成)"
-)  # 从原来的多少减到…: where the halves part
+    r"(多少|几(?![号点时日月天])|(?<=[从由])\d+(?:\.\d+)?)[^，,。？?]{0,8}?(到|至|成)"
+)  # 从原来的多少减到…, 从78个减到…: where the halves part
 BESIDE = 10  # characters at most between two figures of one clause stated together (1370笔2.05亿元)
 _CLAUSE_MARK = re.compile(r"[，,。；;：:、]")
 _NOT_BESIDE = ("percent", "name", "phone", "age", "duration")  # a rate or a name is no how-many of a thing

@@ -643,3 +643,15 @@ def test_fewer_figures_than_asked_are_no_answer(engine):
     # 多少个乡镇、贫困村、贫困户: three figures asked; stating two of them is not answering
     ans = engine.ask("焦作暗访覆盖了多少个乡镇、贫困村、贫困户")
     assert not ans.found or all(x in ans.value for x in ("46", "109", "902"))
+
+
+def test_villages_not_yet_out_are_the_remaining_ones(engine):
+    # 没出列 is the articles' 未脱贫 of a village: not the 已经出列74个村 beside it
+    ans = engine.ask("汝阳还有几个村没出列")
+    assert ans.found and ans.value.startswith("4个")
+
+
+def test_a_change_whose_start_the_question_gives_states_both_ends(engine):
+    ans = engine.ask("汝阳贫困村从78个减到还剩几个没退出？")
+    assert ans.found and "78个" in ans.value and "4个" in ans.value
+    assert engine._state.parser.parse("汝阳贫困村从78个减到还剩几个没退出").qtype == "fromto"
