@@ -655,3 +655,9 @@ def test_a_change_whose_start_the_question_gives_states_both_ends(engine):
     ans = engine.ask("汝阳贫困村从78个减到还剩几个没退出？")
     assert ans.found and "78个" in ans.value and "4个" in ans.value
     assert engine._state.parser.parse("汝阳贫困村从78个减到还剩几个没退出").qtype == "fromto"
+
+
+def test_times_asked_in_residents_words_are_a_count(engine):
+    # 几回, 几趟: residents' 几次
+    ans = engine.ask("西工区今年开了几回两委班子运行座谈会")
+    assert ans.found and ans.value == "9次"
