@@ -805,6 +805,29 @@ def with_rest(hit: Hit, whole: bool = False) -> Hit:
     return replace(hit, value=value, quote=value)
 
 
+# 淮阳、商水、太康、郸城4个国家级贫困县: items, how many they are, and what kind (one group of an enumeration)
+_GROUP = re.compile(
+    r"((?:[\u4e00-\u9fff]{1,6}、)+[\u4e00-\u9fff]{1,6}?)(\d+|[一二三四五六七八九十两]+)个(\S+)"
+)
+
+
+def own_group(best: Hit, concepts) -> Hit:
+    """Of an enumeration in groups (淮阳…4个国家级贫困县和西华、扶沟2个省级贫困县), the group of the kind
+    asked (国家级): the group whose kind alone holds one of the question's words; else the whole."""
+    chunks = [m for m in (_GROUP.search(c) for c in re.split(r"和|以及|，", best.value)) if m]
+    if len(chunks) < 2:
+        return best
+    # the words that name one group's kind only (国家级, not the 贫困县 both are), the head's first (省级
+    # of 那省级的呢, after a question on the 国家级 ones)
+    for asked in ([c for c in concepts if c.head], concepts):
+        words = [w for c in asked for w in c.members if len(w) >= 2]
+        telling = [w for w in words if sum(w in m.group(3) for m in chunks) == 1]
+        own = [m for m in chunks if any(w in m.group(3) for w in telling)]
+        if len(own) == 1:
+            return replace(best, value=own[0].group(0))
+    return best
+
+
 def with_definition(hit: Hit, concepts: tuple[Concept, ...] = ()) -> Hit:
     """A clause naming a term (推行“两定制、一兜底”) with the rest of its sentence when that goes on to say what
     the term is (，即为贫困户实施医疗定制…), or a definition's first clause with the ones that finish it: a

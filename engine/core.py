@@ -390,6 +390,8 @@ class Engine:
         best, other = finder.newest_of_conflict(hits, index)
         if q.qtype in ("what", "list") and best.fact is None:
             best = finder.with_definition(best, q.concepts)
+        if q.qtype in ("list", "where") and best.fact is None:  # 国家级贫困县有哪几个: not the 省级 ones too
+            best = finder.own_group(best, q.concepts)
         if q.qtype == "fromto" and best.fact is None and not q.asks_from and self._asks(q, "asks_end"):
             # 现在提到多少了: the figure the change reached (3360元 of 由2760元提高到3360元), not both
             end = next(
