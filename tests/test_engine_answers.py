@@ -670,3 +670,7 @@ def test_an_enumeration_in_groups_answers_with_the_group_of_the_kind_asked(engin
     assert ans.found and "郸城" in ans.value and "西华" not in ans.value
     ans = engine.ask("那省级的呢", session="groups")
     assert ans.found and "西华" in ans.value and "淮阳" not in ans.value
+
+
+def test_what_is_left_now_is_the_remaining_figure(engine):
+    assert engine.ask("汝阳贫困人口现在剩多少").value.startswith("5155")
