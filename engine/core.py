@@ -330,6 +330,9 @@ class Engine:
             # 减到现在多少户: what a decrease leaves is what remains (the articles' 未脱贫户)
             halves[1] = self.intents.slots["remaining"][0] + halves[1]
         halves[1] = subject + halves[1]
+        asked = re.search(r"(?:多少|几)([^\u4e00-\u9fff]*[个户人名家所项元]?)", halves[0])
+        if asked and turn.group(1) in ("多少", "几"):  # 从原来的多少减: asked plainly, where it began
+            halves[0] = f"{subject}{self.intents.slots['asks_from'][0]}有多少{asked.group(1)}"
         start, end = (state.parser.parse(half) for half in halves)
         # where it began is a figure of the kind the end asks (not 从“要我富”到“我要富”, a change of words)
         start = replace(start, qtype="rate" if end.qtype == "rate" else "how_many", asks_from=True)
