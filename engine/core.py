@@ -456,7 +456,9 @@ class Engine:
                 if en
                 else (f"{verdict}。{text}", f"{verdict}：{stated}")
             )
-        return best, text, value, 2 if second or q.qtype == "fromto" else 1  # a change states both ends
+        # a change states both ends, unless the end alone was asked (提高到多少: 3360元)
+        both = q.qtype == "fromto" and not (best.fact is not None and best.fact.role == "to")
+        return best, text, value, 2 if second or both else 1
 
     @staticmethod
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

@@ -393,8 +393,11 @@ class QueryParser(EnglishParsing):
         body = re.sub(r"\s+", "", body)
         wants_year = bool(re.search(r"哪一?年|几几年|什么年份?", text))
         wants_time = bool(re.search(r"几点|几时|什么时间段|营业时间", text))
+        # …呢 asks the chat's last question again, unless the message asked one itself first (基层就诊率要到
+        # 多少，县域就诊率呢: the 呢 leans on its own first half, and the parts read it so)
+        clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
         followup = (
-            bool(re.search(r"呢[?？]?$", text))
+            (bool(re.search(r"呢[?？]?$", text)) and not self.cue_words("".join(clauses[:-1])))
             or text.startswith("那")
             or (not typed and not concepts and bool(places or year or title))
         )

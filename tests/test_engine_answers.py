@@ -674,3 +674,14 @@ def test_an_enumeration_in_groups_answers_with_the_group_of_the_kind_asked(engin
 
 def test_what_is_left_now_is_the_remaining_figure(engine):
     assert engine.ask("汝阳贫困人口现在剩多少").value.startswith("5155")
+
+
+def test_a_message_asking_then_leaning_on_itself_with_ne_is_no_follow_up(engine):
+    # 基层就诊率要到多少，县域就诊率呢: two figures of this message, not the chat's last question again
+    q = engine._state.parser.parse("洛阳到年底基层医疗机构就诊率要到多少，县域就诊率呢")
+    assert not q.followup
+    ans = engine.ask("洛阳到年底基层医疗机构就诊率要到多少，县域就诊率呢")
+    assert ans.found and "65%" in ans.value and "90%" in ans.value
+    assert engine._state.parser.parse("那沁阳呢").followup
+    # 要到多少, 能到多少: a level reached, not the end of a change
+    assert engine._state.parser.parse("沁阳职业学校就业率能到多少").qtype != "fromto"
