@@ -274,7 +274,9 @@ def _lead_share(text: str, fact: Fact, facts: list[Fact], concepts: tuple[Concep
     """Share of the concepts in the figure's own lead: its clause's words after the figure before it
     (危房改造1.79万户（其中建档立卡贫困户1.14万户）: 其中建档立卡贫困户 names the 1.14万, not the 1.79万)."""
     a, _ = clause_at(text, fact.start)
-    start = max((g.end for g in facts if a <= g.end <= fact.start), default=a)
+    # … and after the noun that figure counts (19个国家级贫困县和14个省级贫困县: 国家级 is the 19's)
+    ends = (g.end + (len(g.counted) if g.counted and text.startswith(g.counted, g.end) else 0) for g in facts)
+    start = max((e for e in ends if a <= e <= fact.start), default=a)
     return _clause_share(text[start : fact.start], concepts)
 
 

@@ -90,3 +90,13 @@ def test_english_questions_say_how_many_figures_they_ask():
     assert figures_asked("焦作暗访覆盖了多少个乡镇、贫困村、贫困户") == 3  # one question word, three things
     assert figures_asked("沁县易地扶贫搬迁搬了多少户、多少人") == 2
     assert figures_asked("汝阳转移劳动力十几万人？具体多少") == 1  # 十几万 is a figure said, not one asked
+
+
+def test_the_noun_a_figure_counts_is_no_lead_of_the_next_figure():
+    from dataclasses import replace
+
+    text = "全省19个国家级贫困县和14个省级贫困县脱贫摘帽"
+    first, second = _fact(text, "19个"), _fact(text, "14个")
+    first = replace(first, counted="国家级贫困县")
+    asked = (Concept(("国家级",), 5.0),)
+    assert _lead_share(text, second, [first, second], asked) == 0.0
