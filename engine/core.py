@@ -70,6 +70,11 @@ def default_articles_dir() -> Path:
     return Path(os.environ.get("KB_ARTICLES") or ROOT / "kb" / "articles")
 
 
+def _figures(q: Query) -> int:
+    """How many figures a question asks (a follow-up with no question word of its own: its question's)."""
+    return figures_asked(q.text) or q.extra.get("figures", 0)
+
+
 class _Loaded:
     """One consistent generation: fact base index + parser, swapped as a whole on reload."""
 
@@ -188,7 +193,8 @@ class Engine:
             unit_class=q.unit_class or (None if q.typed and q.concepts else last.unit_class),
             qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
-            extra={**last.extra, "new_words": bool(q.concepts)},
+            # 那中心城区呢 after 开工了多少个项目？总投资多少: both figures again
+            extra={**last.extra, "new_words": bool(q.concepts), "figures": _figures(last)},
             followup=True,
         )
         return merged
@@ -261,7 +267,7 @@ class Engine:
         change = q.qtype == "fromto" and q.asks_from
         if change:  # 从多少涨到多少: only a change states both ends (not 年人均收入9000元以上); 降到多少了
             # asks the end alone; and a change of figures when figures are asked (not 从“要我富”到“我要富”)
-            figures = figures_asked(q.text) > 0
+            figures = _figures(q) > 0
             hits = [h for h in hits if h.features.get("change") and (not figures or _DIGIT.search(h.value))]
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
@@ -283,9 +289,7 @@ class Engine:
             return self._unsure(state, q, t, hits, confidence)
         best, text, value, items = self._stated(q, hits, index, t)
         # 哪天开工、哪天修好: one stated is no answer to both; nor two to 多少个乡镇、贫困村、贫困户
-        if items < self._asks_apart(asked, state.parser) or (
-            q.qtype == "how_many" and items < figures_asked(q.text)
-        ):
+        if items < self._asks_apart(asked, state.parser) or (q.qtype == "how_many" and items < _figures(q)):
             return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
@@ -464,7 +468,7 @@ class Engine:
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):
         """For a question asking two figures (多少户多少人), the other one in the best figure's sentence: of
         the other kind asked, nearest the first (else the one beside it of another kind); None if none."""
-        if not best.fact or figures_asked(q.text) < 2:
+        if not best.fact or _figures(q) < 2:
             return None
         facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount and f.id != best.fact.id]
         wanted = [u for u in q.units_asked if u and u != best.fact.unit_class]
@@ -481,7 +485,7 @@ class Engine:
     def _beside_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):
         """For a question asking one figure, the figure of another kind its clause pairs with it (发放创业贷款
         1370笔2.05亿元, 投入资金39亿元对1122所学校): how many and how much of one thing, stated together."""
-        if not best.fact or figures_asked(q.text) != 1 or best.fact.role == "change":
+        if not best.fact or _figures(q) != 1 or best.fact.role == "change":
             return None
         text = best.sentence.text
         for f in index.facts.get(best.sentence.id, []):
@@ -557,7 +561,7 @@ class Engine:
                 q.qtype, f.get("person", 0.0) if q.qtype == "who" else 0.0
             ),
             "two_missing": float(
-                bool(best.fact) and figures_asked(q.text) >= 2 and not self._second_figure(q, best, index)
+                bool(best.fact) and _figures(q) >= 2 and not self._second_figure(q, best, index)
             ),
         }
 

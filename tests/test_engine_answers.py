@@ -685,3 +685,9 @@ def test_a_message_asking_then_leaning_on_itself_with_ne_is_no_follow_up(engine)
     assert engine._state.parser.parse("那沁阳呢").followup
     # 要到多少, 能到多少: a level reached, not the end of a change
     assert engine._state.parser.parse("沁阳职业学校就业率能到多少").qtype != "fromto"
+
+
+def test_a_follow_up_asks_as_many_figures_as_its_question(engine):
+    engine.ask("周口二季度集中开工了多少个项目？总投资多少", session="two")
+    ans = engine.ask("那中心城区呢", session="two")
+    assert ans.found and "12个" in ans.value and "90.29亿" in ans.value
