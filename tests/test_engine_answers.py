@@ -691,3 +691,10 @@ def test_a_follow_up_asks_as_many_figures_as_its_question(engine):
     engine.ask("周口二季度集中开工了多少个项目？总投资多少", session="two")
     ans = engine.ask("那中心城区呢", session="two")
     assert ans.found and "12个" in ans.value and "90.29亿" in ans.value
+
+
+def test_what_someone_is_doing_is_a_question_of_its_own(engine):
+    # 在干啥: a what question; with 哪个村的 before it, the village alone is no answer to both
+    assert engine._state.parser.parse("在干啥").typed
+    ans = engine.ask("辛秀贞是哪个村的，在干啥")
+    assert not ans.found or "剪兔毛" in ans.value
