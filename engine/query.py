@@ -479,6 +479,8 @@ class QueryParser(EnglishParsing):
         (投入使用) are left out first."""
         if qtype == "rate":
             return "percent"
+        if qtype in ("when", "weekday"):
+            return None  # 几月几号竣工: a date, no figure of a kind
         for phrase in self.intents.not_units:
             text = text.replace(phrase, " ")
         ask = _ASK_AMOUNT.search(text)

@@ -20,7 +20,7 @@ class Concept:
 # the nouns that count people (多少贫困人口, 1.5万贫困人口达到脱贫标准): a figure counting one is of persons
 PERSON_WORDS = "人口|人|员|医|师|生|工|民|者|书记|干部|群众|百姓|乡亲|老乡"
 FILLER_WEIGHT = 0.5  # weight of a filler word the articles never use (see QueryParser._filler)
-_ASK = re.compile(r"多少|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
+_ASK = re.compile(r"多少|几月几[号日]|几|什么时候|啥时候|何时|哪一?天|哪一?年|哪里|哪儿|在哪|是谁|谁")
 
 
 def mark_head(concepts: tuple[Concept, ...], text: str) -> tuple[Concept, ...]:

@@ -100,3 +100,10 @@ def test_the_noun_a_figure_counts_is_no_lead_of_the_next_figure():
     first = replace(first, counted="国家级贫困县")
     asked = (Concept(("国家级",), 5.0),)
     assert _lead_share(text, second, [first, second], asked) == 0.0
+
+
+def test_a_date_asked_as_month_and_day_is_one_question_word():
+    # 几月几号竣工: 竣工 follows the question word, and is what is asked (not 两条路 before it)
+    concepts = (Concept(("竣工",), 6.0), Concept(("两条路",), 6.0))
+    heads = [c.members[0] for c in mark_head(concepts, "常平乡那两条路是几月几号竣工的") if c.head]
+    assert heads == ["竣工"]
