@@ -70,6 +70,14 @@ def default_articles_dir() -> Path:
     return Path(os.environ.get("KB_ARTICLES") or ROOT / "kb" / "articles")
 
 
+_WHEN_ASKED = re.compile(r"什么时候|啥时候|哪天|哪一天|几月几[号日]|何时")
+
+
+def _dates_asked(text: str) -> int:
+    """How many dates a question asks (从啥时候开工到啥时候修完: two)."""
+    return len(_WHEN_ASKED.findall(text))
+
+
 def _figures(q: Query) -> int:
     """How many figures a question asks (a follow-up with no question word of its own: its question's)."""
     return figures_asked(q.text) or q.extra.get("figures", 0)
@@ -289,7 +297,11 @@ class Engine:
             return self._unsure(state, q, t, hits, confidence)
         best, text, value, items = self._stated(q, hits, index, t)
         # 哪天开工、哪天修好: one stated is no answer to both; nor two to 多少个乡镇、贫困村、贫困户
-        if items < self._asks_apart(asked, state.parser) or (q.qtype == "how_many" and items < _figures(q)):
+        if (
+            items < self._asks_apart(asked, state.parser)
+            or (q.qtype == "how_many" and items < _figures(q))
+            or (q.qtype == "when" and items < _dates_asked(q.text))
+        ):
             return self._unsure(state, q, t, hits, confidence)
         place = q.place or (best.sentence.places[0] if best.sentence.places else None)
         return Answer(
@@ -453,6 +465,12 @@ class Engine:
             other = figure(beside.value, beside, best.sentence, q.lang, self.intents)
             value = f"{stated} ({other})" if en else f"{stated}（{other}）"
             text = text.replace(stated, value, 1)
+        later = self._second_date(q, best, hits)
+        if later is not None:  # 从啥时候开工到啥时候修完: both dates, in the sentence's order
+            pair = sorted((best, later), key=lambda h: h.sentence.text.find(h.value))
+            stated = hit_value(best, q.lang, self.intents)
+            value = ("; " if en else "；").join(hit_value(h, q.lang, self.intents) for h in pair)
+            text = text.replace(stated, value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
             stated = hit_value(best, q.lang, self.intents)
             text, value = (
@@ -462,7 +480,23 @@ class Engine:
             )
         # a change states both ends, unless the end alone was asked (提高到多少: 3360元)
         both = q.qtype == "fromto" and not (best.fact is not None and best.fact.role == "to")
-        return best, text, value, 2 if second or both else 1
+        return best, text, value, 2 if second or both or later else 1
+
+    @staticmethod
+    def _second_date(q: Query, best: finder.Hit, hits: list[finder.Hit]) -> finder.Hit | None:
+        """For a question asking two dates (从啥时候开工到啥时候修完), the other date of the best one's sentence."""
+        if q.qtype != "when" or _dates_asked(q.text) < 2:
+            return None
+        return next(
+            (
+                h
+                for h in hits
+                if h.sentence.id == best.sentence.id
+                and h.value not in best.value
+                and best.value not in h.value
+            ),
+            None,
+        )
 
     @staticmethod
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

@@ -698,3 +698,9 @@ def test_what_someone_is_doing_is_a_question_of_its_own(engine):
     assert engine._state.parser.parse("在干啥").typed
     ans = engine.ask("辛秀贞是哪个村的，在干啥")
     assert not ans.found or "剪兔毛" in ans.value
+
+
+def test_two_dates_asked_are_both_stated(engine):
+    ans = engine.ask("常平乡的路从啥时候开工到啥时候修完")
+    assert ans.found and "7月1日" in ans.value and "12月15日" in ans.value
+    assert "7月1日" not in engine.ask("常平乡的路啥时候修完的").value
