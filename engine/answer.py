@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.question import FILLER_WEIGHT, PERSON_WORDS, Concept, Query
+from engine.question import BEYOND_STATED, FILLER_WEIGHT, PERSON_WORDS, Concept, Query
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
@@ -463,6 +463,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             **({f"plain_{f.qualifier}": 1.0} if f.qualifier and not q.qualifier else {}),
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
             per_agree=float(q.per_unit and per),
+            beyond=float(q.beyond and bool(BEYOND_STATED.search(s.text[: f.start]))),
             plain_per=float(not q.per_unit and per),
         )
         hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))

@@ -272,6 +272,9 @@ class Engine:
             subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
             return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
+        if q.beyond:  # 比全省平均高多少: in a sentence stating the difference, the difference, not its base
+            differs = {h.sentence.id for h in hits if h.features.get("beyond")}
+            hits = [h for h in hits if h.sentence.id not in differs or h.features.get("beyond")]
         change = q.qtype == "fromto" and q.asks_from
         if change:  # 从多少涨到多少: only a change states both ends (not 年人均收入9000元以上); 降到多少了
             # asks the end alone; and a change of figures when figures are asked (not 从“要我富”到“我要富”)
@@ -452,7 +455,7 @@ class Engine:
                 year=index.articles[other.sentence.article_id].get("year") or "",
                 value=hit_value(other, q.lang, self.intents),
             )
-        second = self._second_figure(q, best, index)
+        second = self._second_figure(q, best, index) or self._beyond_base(q, best, index)
         beside = None if second else self._beside_figure(q, best, index)
         if second:  # 多少笔，多少钱: the figure beside it too
             pair = sorted((best.fact, second), key=lambda f: f.start)
@@ -497,6 +500,19 @@ class Engine:
             ),
             None,
         )
+
+    @staticmethod
+    def _beyond_base(q: Query, best: finder.Hit, index: KnowledgeIndex):
+        """For a difference asked (比全省平均高多少) and stated (高于全省平均水平0.7个百分点), the figure it is
+        the difference of, just before it (增长幅度平均为10.3%): both are said."""
+        if not (q.beyond and best.fact and best.features.get("beyond")):
+            return None
+        before = [
+            f
+            for f in index.facts.get(best.sentence.id, [])
+            if f.end <= best.fact.start and f.unit_class == best.fact.unit_class and f.amount
+        ]
+        return max(before, key=lambda f: f.end, default=None)
 
     @staticmethod
     def _second_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

@@ -13,7 +13,16 @@ from rapidfuzz import fuzz, process
 from engine.english import EnglishParsing
 from engine.index import KnowledgeIndex
 from engine.normalize import fold, is_english, normalize
-from engine.question import EACH, FILLER_WEIGHT, PERSON_WORDS, Concept, Query, compare_sides, mark_head
+from engine.question import (
+    BEYOND_ASKED,
+    EACH,
+    FILLER_WEIGHT,
+    PERSON_WORDS,
+    Concept,
+    Query,
+    compare_sides,
+    mark_head,
+)
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import pace, tokens
@@ -205,6 +214,7 @@ class QueryParser(EnglishParsing):
             asks_from=said("asks_from"),
             asks_target=said("asks_target"),
             per_unit=said("per_unit"),
+            beyond=not english and bool(BEYOND_ASKED.search(q.text)),
         )
 
     def _credit(self, q: Query, low: str, english: bool) -> str | None:

@@ -96,6 +96,7 @@ class Query:
     asks_from: bool = False  # where a change began (原来, 从)
     asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
     per_unit: bool = False  # a figure per household, person, year… (每户补多少, 人均): not a total
+    beyond: bool = False  # how much above or below another figure (比全省平均高多少): the difference
     measure: str | None = None  # the measure word asked with (多少张床位: 张)
     measures: tuple[str, ...] = ()  # every measure word asked with (分几批培育了多少个: 批, 个)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
@@ -142,6 +143,12 @@ _TWO_COUNTED_EN = re.compile(
     r"(?:households|families|people|persons|villages|projects)\b",
     re.IGNORECASE,
 )
+
+
+# 比全省平均高多少, 比省里的任务多多少: the difference from another figure is asked
+BEYOND_ASKED = re.compile(r"比[^，,。？?]{1,14}?(?:高|多|低|少|快|慢|超)了?(?:多少|几)")
+# 高于全省平均水平0.7个百分点: a figure stated as a difference from another
+BEYOND_STATED = re.compile(r"(?:高于|低于|超过|超出|多于|少于|快于|慢于)[^，,。；;]{0,12}$")
 
 
 def figures_asked(text: str) -> int:

@@ -704,3 +704,10 @@ def test_two_dates_asked_are_both_stated(engine):
     ans = engine.ask("常平乡的路从啥时候开工到啥时候修完")
     assert ans.found and "7月1日" in ans.value and "12月15日" in ans.value
     assert "7月1日" not in engine.ask("常平乡的路啥时候修完的").value
+
+
+def test_how_much_above_another_figure_states_the_difference_with_its_base(engine):
+    # 比全省平均高多少: 高于全省平均水平0.7个百分点, said with the 10.3% it is the difference of
+    ans = engine.ask("汝阳2019年农村居民人均可支配收入增幅比全省平均高多少")
+    assert ans.found and "0.7个百分点" in ans.value and "10.3%" in ans.value
+    assert engine.ask("汝阳2019年农村居民人均可支配收入增幅是多少").value == "10.3%"
