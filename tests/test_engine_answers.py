@@ -711,3 +711,9 @@ def test_how_much_above_another_figure_states_the_difference_with_its_base(engin
     ans = engine.ask("汝阳2019年农村居民人均可支配收入增幅比全省平均高多少")
     assert ans.found and "0.7个百分点" in ans.value and "10.3%" in ans.value
     assert engine.ask("汝阳2019年农村居民人均可支配收入增幅是多少").value == "10.3%"
+
+
+def test_who_is_paid_more_compares_money(engine):
+    # 谁发得多: what was paid out (低保金), not how many households were paid
+    ans = engine.ask("焦作农村低保和城市低保谁发得多")
+    assert ans.found and "1384万元" in ans.value and "598万元" in ans.value
