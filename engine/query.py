@@ -54,7 +54,8 @@ _YESNO_EN = re.compile(r"\s*(?:did|is|are|has|have|does|do|was|were|can|will)\b"
 _WH_EN = re.compile(r"\b(?:how|what|which|who|when|where|whom|whose)\b")
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)([{_MEASURES}])")
 _ASK_MEASURE = re.compile(rf"多少[{_MEASURES}]?|几[{_MEASURES}]")
-_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就靠]|通过)"  # …穷人靠产业增收
+# …穷人靠产业增收; 带动多少困难群众增收, 多少人脱贫: what the people counted did ends the noun too
+_PHRASE_END = r"(?=$|[，,。？?！!的呢了吗啊呀在有是没未已都还能会要被得也就靠]|通过|增收|脱贫|就业|受益|参与|参加|享受|务工)"
 _PERSON_NOUN = re.compile(
     rf"^[个名位]?(?:[\u4e00-\u9fff]{{1,6}}的)?[\u4e00-\u9fff]{{0,6}}?(?:{PERSON_WORDS})"
     rf"{_PHRASE_END}"

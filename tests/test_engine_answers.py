@@ -717,3 +717,8 @@ def test_who_is_paid_more_compares_money(engine):
     # 谁发得多: what was paid out (低保金), not how many households were paid
     ans = engine.ask("焦作农村低保和城市低保谁发得多")
     assert ans.found and "1384万元" in ans.value and "598万元" in ans.value
+
+
+def test_people_counted_before_what_they_did_ask_a_count_of_people(engine):
+    # 带动多少困难群众增收: how many people, not the money of 增收
+    assert engine._state.parser.parse("焦作产业扶贫带动多少困难群众增收").unit_class == "person"
