@@ -81,6 +81,8 @@ class EnglishParsing:
         low = self._english_re.sub(" ", low)
         title = next((w[0] for w in words if w[0] in self.intents.titles), None)
         words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
+        if title and qtype in ("list", "what", "where") and re.match(r"\s*(?:which|what)\b", low):
+            qtype, typed = "who", True  # which provincial governor …: a holder of the title, a person
         leftovers = [
             w
             for w in re.findall(r"[a-z][a-z'-]+", low)

@@ -186,3 +186,8 @@ def test_another_form_of_a_glossary_word_is_understood(engine):
 def test_not_yet_asks_what_remains(engine):
     ans = engine.ask("How many people in Ruyang have not escaped poverty yet?")
     assert ans.found and "5155" in ans.value and "48871" not in ans.value
+
+
+def test_which_holder_of_a_title_in_english_asks_a_name(engine):
+    ans = engine.ask("Which provincial governor praised Zhoukou's new look at the October 2018 meeting?")
+    assert ans.found and "陈润儿" in ans.value
