@@ -789,6 +789,15 @@ class Engine:
                     place=q.place,
                     lang=q.lang,
                 )
+        if q.followup and q.place and not q.extra.get("new_words", True):
+            # 那沁阳呢: the thing asked is the chat's last one; what is missing is that place's figure
+            return Answer(
+                False,
+                t["wrong_place"].format(place=place_label(q.place, q.lang, state.index)),
+                "wrong_place",
+                place=q.place,
+                lang=q.lang,
+            )
         topics = self.suggest(state, q)
         text = t["not_found"].format(what=what)
         if topics:

@@ -38,6 +38,7 @@ REPLY_KEYS = {
     "not_found",
     "unknown_place",
     "wrong_year",
+    "wrong_place",
     "suggest",
     "unsure",
     "which_place",

@@ -722,3 +722,9 @@ def test_who_is_paid_more_compares_money(engine):
 def test_people_counted_before_what_they_did_ask_a_count_of_people(engine):
     # 带动多少困难群众增收: how many people, not the money of 增收
     assert engine._state.parser.parse("焦作产业扶贫带动多少困难群众增收").unit_class == "person"
+
+
+def test_a_place_follow_up_whose_place_lacks_the_figure_says_so(engine):
+    engine.ask("汝阳县还有多少贫困人口？", session="lacks")
+    ans = engine.ask("那沁阳呢", session="lacks")
+    assert not ans.found and "沁阳市" in ans.text and "这项数字" in ans.text
