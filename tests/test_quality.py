@@ -53,6 +53,7 @@ def outcomes(engine: Engine, path: Path) -> Counter:
         ("residents_h.jsonl", 0.79, 8),
         ("residents_i.jsonl", 0.68, 13),
         ("residents_j.jsonl", 0.70, 18),
+        ("residents_k.jsonl", 0.65, 19),
     ],
 )
 def test_training_sets(built_db, name, floor, most_wrong):
