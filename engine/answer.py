@@ -16,7 +16,7 @@ from engine.question import BEYOND_STATED, FILLER_WEIGHT, PERSON_WORDS, Concept,
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
-from kb.roles import CHANGE, qualifier
+from kb.roles import CHANGE, PLANNED, qualifier
 from kb.split import clause_at, clause_spans
 
 MAX_CANDIDATES = 60  # sentences scored in detail per question
@@ -49,10 +49,6 @@ class Hit:
     fact: Fact | None = None
     year: int | None = None
     score: float = 0.0
-
-
-# a plan named in the figure's own clause (2019年计划投资155.2亿元), not a 将 or 确保 somewhere before it
-_PLAN = re.compile(r"计划|力争|预计|拟")
 
 
 def _weight(c: Concept) -> float:
@@ -413,7 +409,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
         if (
             f.role == "target"
             and not q.asks_target
-            and _PLAN.search(f.clause.split(f.value)[0])
+            and PLANNED.search(f.clause.split(f.value)[0])
             and any(
                 g.role in ("as_of", "since") and g.unit_class == f.unit_class and g.clause != f.clause
                 for g in facts
@@ -814,7 +810,7 @@ _GROUP = re.compile(
 )
 
 
-def own_group(best: Hit, concepts) -> Hit:
+def own_group(best: Hit, concepts: tuple[Concept, ...]) -> Hit:
     """Of an enumeration in groups (淮阳…4个国家级贫困县和西华、扶沟2个省级贫困县), the group of the kind
     asked (国家级): the group whose kind alone holds one of the question's words; else the whole."""
     chunks = [m for m in (_GROUP.search(c) for c in re.split(r"和|以及|，", best.value)) if m]

@@ -70,11 +70,12 @@ def default_articles_dir() -> Path:
     return Path(os.environ.get("KB_ARTICLES") or ROOT / "kb" / "articles")
 
 
+# the words that each ask a date of their own (从啥时候开工到啥时候修完: two); not 几点到几点, one span of hours
 _WHEN_ASKED = re.compile(r"什么时候|啥时候|哪天|哪一天|几月几[号日]|何时")
 
 
 def _dates_asked(text: str) -> int:
-    """How many dates a question asks (从啥时候开工到啥时候修完: two)."""
+    """How many dates a question asks."""
     return len(_WHEN_ASKED.findall(text))
 
 

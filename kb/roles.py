@@ -14,7 +14,9 @@ QUALIFIER_CUES: dict[str, str] = {
     "new": r"新增|新建|新培育|新发展|新开工",
 }
 _QUAL = re.compile("|".join(f"(?P<{name}>{cue})" for name, cue in QUALIFIER_CUES.items()))
-_TARGET = re.compile(r"力争|计划|将|预计|目标|确保|争取|年底前|拟")
+_PLAN_WORDS = "力争|计划|预计|拟"
+PLANNED = re.compile(_PLAN_WORDS)  # a plan named outright (2019年计划投资…), not only a 将 or 确保 before it
+_TARGET = re.compile(f"{_PLAN_WORDS}|将|目标|确保|争取|年底前")
 _FROM = re.compile(r"[由从](?:(?:19|20)\d{2}年(?:的|底)?)?$")
 _TO = re.compile(r"(?:提高|增加|增长|提升|上升|下降|降低|减少|扩大|缩小|达)(?:到|至)$|降至$|增至$|升至$|到$")
 
