@@ -482,8 +482,11 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
         ]
         found += [(m.start(), m.end(), m.group(0)) for m in MONTH_PART_RE.finditer(text)]  # 10月底前完成
         if q.wants_year_only or not found:
+            # 2017年底 and 2020年前 are dates too; 2014年以来 only where the start is asked (从哪年开始)
             found += [
-                (m.start(), m.end(), m.group(0)) for m in YEAR_RE.finditer(text) if not m.group("since")
+                (m.start(), m.end(), m.group(0))
+                for m in YEAR_RE.finditer(text)
+                if m.group("since") != "以来" or q.asks_from or q.since
             ]
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))

@@ -542,7 +542,7 @@ class Engine:
         for f in index.facts.get(best.sentence.id, []):
             if f.id == best.fact.id or not f.amount or f.unit_class in (best.fact.unit_class, *_NOT_BESIDE):
                 continue
-            if {f.unit_class, best.fact.unit_class} == {"household", "person"}:
+            if {f.unit_class, best.fact.unit_class} == {"household", "person"} and q.unit_class:
                 continue  # 2207户5155人: one population counted two ways; the noun asked (人口, 户) picks one
             a, b = sorted(((best.fact.start, best.fact.end), (f.start, f.end)))
             between = text[a[1] : b[0]]

@@ -728,3 +728,17 @@ def test_a_place_follow_up_whose_place_lacks_the_figure_says_so(engine):
     engine.ask("汝阳县还有多少贫困人口？", session="lacks")
     ans = engine.ask("那沁阳呢", session="lacks")
     assert not ans.found and "沁阳市" in ans.text and "这项数字" in ans.text
+
+
+def test_a_year_end_is_a_date_and_a_start_is_asked_by_from(engine):
+    # 2017年底 answers a when question (it was left out as if it were 以来); 2014年以来 answers only 从哪年开始
+    done = engine.ask("周口贫困村的饮水安全工程哪年搞完的")
+    assert done.found and done.value == "2017年底"
+    start = engine.ask("沁县是从哪年开始脱贫攻坚的")
+    assert start.found and "2014" in start.value
+
+
+def test_one_population_counted_two_ways_is_stated_both_ways_when_no_unit_is_asked(engine):
+    assert engine.ask("汝阳已经脱贫了多少").value == "11552户（48871人）"
+    assert engine.ask("汝阳已经脱贫了多少人").value == "48871人"
+    assert engine.ask("汝阳已经脱贫了多少户").value == "11552户"
