@@ -388,17 +388,26 @@ class Engine:
             return None
         if sure < self.ranker.threshold:
             return None
+        sep = "; " if q.lang == "en" else "；"
+        # 从多少涨到多少，翻番了没: the verdict's part states the change again; say it once
+        parts = [
+            v[len(values[i - 1]) + len(sep) :] if i and v.startswith(values[i - 1] + sep) else v
+            for i, v in enumerate(values)
+        ]
         sources = [s for a in answers for s in a.sources]
         return Answer(
             True,
-            "\n\n".join(a.text for a in answers),  # a blank line between the parts
+            "\n\n".join(  # a blank line between the parts, none said twice
+                a.text.replace(answers[i - 1].text, "", 1).strip() if i else a.text
+                for i, a in enumerate(answers)
+            ),
             answers[0].intent,
             place=answers[0].place,
             confidence=round(sure, 3),
             sources=[s for i, s in enumerate(sources) if s not in sources[:i]],
             lang=q.lang,
             year=answers[0].year,
-            value=("; " if q.lang == "en" else "；").join(a.value for a in answers),
+            value=sep.join(parts),
         )
 
     def _asks(self, q: Query, slot: str) -> bool:

@@ -742,3 +742,9 @@ def test_one_population_counted_two_ways_is_stated_both_ways_when_no_unit_is_ask
     assert engine.ask("汝阳已经脱贫了多少").value == "11552户（48871人）"
     assert engine.ask("汝阳已经脱贫了多少人").value == "48871人"
     assert engine.ask("汝阳已经脱贫了多少户").value == "11552户"
+
+
+def test_a_part_that_restates_the_one_before_says_it_once(engine):
+    ans = engine.ask("汝阳扶贫资金16年到17年从多少涨到多少，翻番了没")
+    assert ans.found and "3.1亿" in ans.value and "6.2亿" in ans.value
+    assert ans.value.count("2016年 3.1亿元") == 1 and ans.text.count("2016年 3.1亿元（") == 1
