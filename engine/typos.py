@@ -61,10 +61,17 @@ class TypoFixer:
     def sounds_like(self, word: str) -> str | None:
         """For a word no article holds: the article word that sounds like it (电化 -> 电话, 收义 -> 收益),
         allowing the z/zh, c/ch, s/sh and n/ng slips pinyin keyboards forgive (改照 -> 改造)."""
-        if not 2 <= len(word) <= 6:
-            return None
+        if not 2 <= len(word) <= 6 or self.tokenizer.FREQ.get(word, 0) > self._common:
+            return None  # 一斤, 城里, 报销: a common word is the one meant, not a slip for 已经, 成立, 包销
         term = self.by_sound.get(key(word)) or self._all_sounds.get(fuzzy_key(word))
         return term if term != word else None
+
+    @functools.cached_property
+    def _common(self) -> int:
+        """The dictionary frequency above which a word is commoner than three in four of the tokenizer's
+        words (16 in jieba's own): such a word is typed on purpose."""
+        freqs = sorted(f for f in self.tokenizer.FREQ.values() if f > 0)
+        return freqs[3 * len(freqs) // 4] if freqs else 0
 
     @functools.cached_property
     def _all_sounds(self) -> dict[str, str]:

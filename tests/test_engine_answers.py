@@ -360,6 +360,15 @@ def test_typo_repair_leaves_grammar_alone():
     assert fixer.fix("如阳县有多少个乡镇") == "汝阳县有多少个乡镇"
 
 
+def test_a_common_word_is_no_slip_for_an_article_word_that_sounds_like_it():
+    from engine.typos import TypoFixer
+
+    fixer = TypoFixer({"已经": 9, "改造": 5, "包销": 3})
+    assert fixer.sounds_like("一斤") is None  # 菜一斤卖多少钱 is not 已经
+    assert fixer.sounds_like("报销") is None
+    assert fixer.sounds_like("改照") == "改造"  # no word: a slip of the keyboard
+
+
 def test_two_articles_one_metric_the_newest_figure_and_the_other_named(tmp_path, articles_copy):
     from engine import Engine
     from engine.core import build
