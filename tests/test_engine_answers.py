@@ -757,3 +757,10 @@ def test_a_part_that_restates_the_one_before_says_it_once(engine):
     ans = engine.ask("汝阳扶贫资金16年到17年从多少涨到多少，翻番了没")
     assert ans.found and "3.1亿" in ans.value and "6.2亿" in ans.value
     assert ans.value.count("2016年 3.1亿元") == 1 and ans.text.count("2016年 3.1亿元（") == 1
+
+
+def test_one_of_a_measure_asks_a_figure_per_unit(engine):
+    # 一个月, 一斤: a figure per month or per jin, never a total (1900余万元 invested is no monthly fee)
+    assert "2200元" in engine.ask("汝阳扶贫车间的工人一个月多挣多少").value
+    assert not engine.ask("沁阳医养中心住一个月多少钱").found
+    assert not engine.ask("沁阳小菜园的菜一斤多少钱").found
