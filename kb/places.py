@@ -576,6 +576,8 @@ def attribute(
                     else:
                         found.append(name)
                 last_end, last_name = end, name
+                if any(name in gaz.ancestors(p) for p in refs + found if p != name):
+                    continue  # 该市…位居焦作六县（市）第一: the city around 沁阳 is its scope, not the next 该市
                 lvl = gaz.level(name)
                 if lvl == "county" or (lvl == "district" and name.endswith("区")):
                     last_county = name

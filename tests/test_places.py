@@ -28,6 +28,16 @@ def test_this_city_is_resolved_before_the_sentence_names_another():
     assert places[0][1][0] == "沁阳市"
 
 
+def test_the_city_around_the_subject_is_its_scope_not_the_next_this_city():
+    # 焦作 is named as the scope of 沁阳's ranking; the next 该市 is still 沁阳, and so the sentences after it
+    paras = [
+        ["沁阳市委下决心建设两条路。", "该市还投资1900余万元，位居焦作六县第一。"],
+        ["该市继续坚持以人民为中心。", "力争在2020年底完成1026.8公里创建任务。"],
+    ]
+    places = attribute(paras, gaz(), home_city="沁阳市", home_county=None)
+    assert places[1][0] == ["沁阳市"] and places[1][1][0] == "沁阳市"
+
+
 def test_this_village_is_the_last_village_named():
     paras = [["博爱县孝敬镇坞庄村村民在管理大棚蔬菜。", "县扶贫办为该村村民办理贴息贷款54万元。"]]
     known = load_gazetteer()
