@@ -205,6 +205,15 @@ def literal_overlap(body: str, clause: str, concepts: tuple[Concept, ...] = ()) 
     return (share + exact) / 2 if own else share
 
 
+def unasked(q: Query, clause: str, value: str) -> float:
+    """Share of the clause's Chinese characters, the value's aside, that neither the question nor its
+    concepts' words hold: what the clause says beyond what was asked (7个乡镇和部门主要领导被约谈 for
+    沁县有几个乡镇 says mostly something else)."""
+    said = set(q.text) | {ch for c in q.concepts for m in c.members for ch in m}
+    rest = [ch for ch in fold(clause).replace(value, "", 1) if "\u4e00" <= ch <= "\u9fff"]
+    return sum(ch not in said for ch in rest) / len(rest) if rest else 0.0
+
+
 def _clause_share(clause: str, concepts: tuple[Concept, ...]) -> float:
     """Weighted share of the concepts (the head double) the clause holds."""
     total = sum(_weight(c) for c in concepts) or 1.0
@@ -443,6 +452,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             share=_clause_share(f.clause, q.concepts),
             lead_share=_lead_share(s.text, f, facts, q.concepts),
             literal=literal_overlap(q.body, f.clause, q.concepts),
+            unasked=unasked(q, f.clause, f.value),
             head=_head_in(f.clause, q.concepts),
             # an undated figure in an article about one year is of that year (as _year_ok reads it)
             year_match=float(bool(q.year) and (f.year if f.year is not None else subject_year) == q.year),

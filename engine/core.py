@@ -81,6 +81,8 @@ def _dates_asked(text: str) -> int:
 
 def _figures(q: Query) -> int:
     """How many figures a question asks (a follow-up with no question word of its own: its question's)."""
+    if "each_year" in q.extra:  # one year's figure of 从2016年到2019年涨了多少: one, whatever the wording
+        return 1
     return figures_asked(q.text) or q.extra.get("figures", 0)
 
 
@@ -259,7 +261,13 @@ class Engine:
                 if direct.found:
                     return direct
             ask = "rate" if q.qtype == "rate" else "how_many"  # 扶贫资金从2016年到2019年: each year's figure
-            subs = [(f"{y}年", replace(q, year=y, since=False, qtype=ask, years=())) for y in q.years]
+            subs = [
+                (
+                    f"{y}年",
+                    replace(q, year=y, since=False, qtype=ask, years=(), extra={**q.extra, "each_year": y}),
+                )
+                for y in q.years
+            ]
             return self._compare(state, q, t, subs, each=True)
         texts = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
         asked = [state.parser.parse(text) for text in texts] if len(texts) > 1 else []
@@ -600,6 +608,7 @@ class Engine:
             "top_share": f.get("share", 0.0),
             "top_near": f.get("near", 0.0),
             "top_literal": f.get("literal", 0.0),
+            "top_unasked": f.get("unasked", 0.0),
             "top_qual": f.get("qual_agree", 0.0) - f.get("qual_conflict", 0.0),
             "top_year": f.get("year_match", 0.0),
             "top_place": f.get("place_named", 0.0),
@@ -789,7 +798,11 @@ class Engine:
         what = f"“{q.text}”"
         if q.year is not None:
             relaxed = finder.find(replace(q, year=None), state.index, self.ranker)
-            if relaxed:
+            # only when that year is what is missing: not when a figure of that very year was there and
+            # something else ruled it out (从多少涨到多少 asks a change no clause states)
+            if relaxed and not any(
+                f.year == q.year for h in relaxed for f in state.index.facts.get(h.sentence.id, ())
+            ):
                 return Answer(
                     False,
                     t["wrong_year"].format(

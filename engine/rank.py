@@ -46,6 +46,7 @@ FEATURES = (
     "item_share",  # … inside the value's own item of an enumeration (A村第一书记甲、B村第一书记乙)
     "lead_share",  # … in the figure's own lead, after the figure before it (1.79万户（其中贫困户1.14万户）)
     "literal",  # the question's own wording repeated in the clause
+    "unasked",  # share of the clause's characters the question does not hold (it says something else)
     "bm25",  # character-bigram BM25 of the sentence, relative to the best in the pool
     "rank",  # 1 / (1 + the sentence's place in the candidate order)
     "head",  # the concept asked about (the head) stands in the clause
@@ -140,6 +141,7 @@ SIGNALS = (
     "top_share",  # the best candidate's own features: concepts in its clause,
     "top_near",  # closeness,
     "top_literal",  # the question's wording,
+    "top_unasked",  # what its clause says beyond the question,
     "top_qual",  # qualifier agreement,
     "top_year",  # the year asked
     "top_place",  # the sentence names the place asked

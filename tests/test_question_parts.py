@@ -107,3 +107,12 @@ def test_a_date_asked_as_month_and_day_is_one_question_word():
     concepts = (Concept(("竣工",), 6.0), Concept(("两条路",), 6.0))
     heads = [c.members[0] for c in mark_head(concepts, "常平乡那两条路是几月几号竣工的") if c.head]
     assert heads == ["竣工"]
+
+
+def test_what_a_clause_says_beyond_the_question():
+    from engine.answer import unasked
+    from engine.question import Query
+
+    q = Query(text="沁县有几个乡镇", lang="zh", qtype="how_many", concepts=(Concept(("乡镇",), 4.5),))
+    assert unasked(q, "7个乡镇和部门主要领导被约谈", "7个") > 0.8  # it tells of a reprimand
+    assert unasked(q, "全县辖7个乡镇", "7个") < 0.5
