@@ -45,7 +45,8 @@ _DIRECTION = re.compile(r"(?<=[\u4e00-\u9fff])(?:出去|出来|掉)")
 _ENDS_MORE_LESS = re.compile(r"(?:多|少|高|低|大|小)[吗呢啊呀？?！!。]*$")
 _COMPARE = re.compile(r"哪个|哪一个|谁|更多|更少|多还是少|比较")
 _PUNCT = re.compile(r"[\s\W_]+")
-_CLAUSE_BREAK = re.compile(r"[，,；;、？?]")  # where a message's questions part
+# where a message's questions part; on a phone a space between Chinese words often stands for the comma
+_CLAUSE_BREAK = re.compile(r"[，,；;、？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ASPECT = set("了过着")
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
 _YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")

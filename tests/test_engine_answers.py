@@ -183,6 +183,9 @@ def test_the_questions_of_a_message(engine):
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
     assert len(parts("缺技术和缺资金致贫，哪个占比高")) == 1  # the first clause asks nothing
     assert len(parts("How many poor villages, and how many people?")) == 1
+    # typed on a phone, a space between Chinese words parts the questions as a comma does
+    assert parts("沁县搬迁扶贫花了多少钱 搬了多少人") == ["沁县搬迁扶贫花了多少钱", "搬了多少人"]
+    assert engine.ask("沁县搬迁扶贫花了多少钱 搬了多少人").value == "3.6亿元；6524人"
 
 
 def test_english_question_gets_english_reply(engine):
