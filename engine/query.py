@@ -412,6 +412,8 @@ class QueryParser(EnglishParsing):
             (bool(re.search(r"呢[?？]?$", text)) and not self.cue_words("".join(clauses[:-1])))
             or text.startswith("那")
             or (not typed and not concepts and bool(places or year or title))
+            # 多少户, 哪天去的: a question word and nothing it asks about: the chat's thing, asked another way
+            or (typed and not concepts and not places and not title and not talk)
         )
         if talk and not places and not year:
             return Query(text, smalltalk=talk)

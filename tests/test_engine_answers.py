@@ -769,3 +769,13 @@ def test_one_of_a_measure_asks_a_figure_per_unit(engine):
     assert "2200元" in engine.ask("汝阳扶贫车间的工人一个月多挣多少").value
     assert not engine.ask("沁阳医养中心住一个月多少钱").found
     assert not engine.ask("沁阳小菜园的菜一斤多少钱").found
+
+
+def test_a_question_word_alone_asks_the_chats_thing_another_way(engine):
+    engine.reset("qw")
+    assert engine.ask("如阳县还有多少人没脱贫", session="qw").value == "5155人"
+    assert engine.ask("多少户", session="qw").value == "2207户"  # the same people, counted in households
+    engine.reset("qw2")
+    engine.ask("王小平暗访去了哪两个县", session="qw2")
+    assert engine.ask("啥时候去的", session="qw2").value == "11月16日"
+    assert not engine.ask("多少户", session="fresh").found  # no chat before it: nothing to ask about
