@@ -61,9 +61,12 @@ class TypoFixer:
     def sounds_like(self, word: str) -> str | None:
         """For a word no article holds: the article word that sounds like it (电化 -> 电话, 收义 -> 收益),
         allowing the z/zh, c/ch, s/sh and n/ng slips pinyin keyboards forgive (改照 -> 改造)."""
-        if not 2 <= len(word) <= 6 or self.tokenizer.FREQ.get(word, 0) > self._common:
+        if not 2 <= len(word) <= 6:
+            return None
+        everything = self._all_sounds  # built on first use: a reload's warm-up question builds it
+        if self.tokenizer.FREQ.get(word, 0) > self._common:
             return None  # 一斤, 城里, 报销: a common word is the one meant, not a slip for 已经, 成立, 包销
-        term = self.by_sound.get(key(word)) or self._all_sounds.get(fuzzy_key(word))
+        term = self.by_sound.get(key(word)) or everything.get(fuzzy_key(word))
         return term if term != word else None
 
     @functools.cached_property
