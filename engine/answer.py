@@ -205,11 +205,17 @@ def literal_overlap(body: str, clause: str, concepts: tuple[Concept, ...] = ()) 
     return (share + exact) / 2 if own else share
 
 
+@lru_cache(maxsize=512)
+def _said(text: str, concepts: tuple[Concept, ...]) -> frozenset[str]:
+    """The characters a question and its concepts' words hold: once per question, not per candidate."""
+    return frozenset(text) | {ch for c in concepts for m in c.members for ch in m}
+
+
 def unasked(q: Query, clause: str, value: str) -> float:
     """Share of the clause's Chinese characters, the value's aside, that neither the question nor its
     concepts' words hold: what the clause says beyond what was asked (7个乡镇和部门主要领导被约谈 for
     沁县有几个乡镇 says mostly something else)."""
-    said = set(q.text) | {ch for c in q.concepts for m in c.members for ch in m}
+    said = _said(q.text, q.concepts)
     rest = [ch for ch in fold(clause).replace(value, "", 1) if "\u4e00" <= ch <= "\u9fff"]
     return sum(ch not in said for ch in rest) / len(rest) if rest else 0.0
 

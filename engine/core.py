@@ -86,6 +86,15 @@ def _figures(q: Query) -> int:
     return figures_asked(q.text) or q.extra.get("figures", 0)
 
 
+def _said_once(parts: list[str], sep: str = "") -> list[str]:
+    """The parts of a reply, each without the part before it where it opens by repeating it (从多少涨到多少，
+    翻番了没: the verdict's part states the change again)."""
+    return [
+        p.removeprefix(parts[i - 1] + sep).strip() if i and p.startswith(parts[i - 1] + sep) else p
+        for i, p in enumerate(parts)
+    ]
+
+
 class _Loaded:
     """One consistent generation: fact base index + parser, swapped as a whole on reload."""
 
@@ -264,7 +273,9 @@ class Engine:
             subs = [
                 (
                     f"{y}年",
-                    replace(q, year=y, since=False, qtype=ask, years=(), extra={**q.extra, "each_year": y}),
+                    replace(
+                        q, year=y, since=False, qtype=ask, years=(), extra={**q.extra, "each_year": True}
+                    ),
                 )
                 for y in q.years
             ]
@@ -397,25 +408,18 @@ class Engine:
         if sure < self.ranker.threshold:
             return None
         sep = "; " if q.lang == "en" else "；"
-        # 从多少涨到多少，翻番了没: the verdict's part states the change again; say it once
-        parts = [
-            v[len(values[i - 1]) + len(sep) :] if i and v.startswith(values[i - 1] + sep) else v
-            for i, v in enumerate(values)
-        ]
+        texts = [a.text for a in answers]
         sources = [s for a in answers for s in a.sources]
         return Answer(
             True,
-            "\n\n".join(  # a blank line between the parts, none said twice
-                a.text.replace(answers[i - 1].text, "", 1).strip() if i else a.text
-                for i, a in enumerate(answers)
-            ),
+            "\n\n".join(_said_once(texts)),  # a blank line between the parts
             answers[0].intent,
             place=answers[0].place,
             confidence=round(sure, 3),
             sources=[s for i, s in enumerate(sources) if s not in sources[:i]],
             lang=q.lang,
             year=answers[0].year,
-            value=sep.join(parts),
+            value=sep.join(_said_once(values, sep)),
         )
 
     def _asks(self, q: Query, slot: str) -> bool:
