@@ -568,9 +568,12 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
 
 def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
     """Who wrote the story a sentence stands in (its byline); or who took its photo (the caption's credit,
-    else the article's photographers), or who of the page's staff is asked (编辑, 校对)."""
+    else the article's photographers), or who of the page's staff is asked (编辑, 校对), or the newspaper or
+    issue date the page prints."""
     if q.credit == "photo":
         value = s.photo or index.articles[s.article_id].get("photos") or ""
+    elif q.credit in ("paper", "issue"):  # what the page prints (a file built before 2026-12-04 has neither)
+        value = index.articles[s.article_id].get(q.credit) or ""
     elif q.credit:
         staff = index.staff.get(s.article_id, {})
         value = f"{q.credit} {staff[q.credit]}" if q.credit in staff else ""
@@ -580,7 +583,8 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
         return []
     x = dict(base)
     x.update(share=1.0, near=1.0, person=float(bool(q.credit == "photo" and s.photo)))
-    return [Hit(s, value, s.text, x, base["cov"])]
+    page = q.credit in ("paper", "issue") and index.articles[s.article_id].get("head")
+    return [Hit(s, value, page or s.text, x, base["cov"])]  # the page head quoted for what it prints
 
 
 DIGIT = re.compile(r"\d")  # a clause that states a figure (the yes/no verdict's fact, engine/core.py)

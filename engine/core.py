@@ -86,6 +86,12 @@ def _figures(q: Query) -> int:
     return figures_asked(q.text) or q.extra.get("figures", 0)
 
 
+def _source(hit: finder.Hit, index: KnowledgeIndex) -> Source:
+    """Where a hit's value comes from: its sentence, or the page head it quotes (哪家报纸: the masthead)."""
+    printed = hit.quote if hit.quote not in hit.sentence.text else hit.sentence.text
+    return Source(index.article_title(hit.sentence.article_id), printed)
+
+
 def _said_once(parts: list[str], sep: str = "") -> list[str]:
     """The parts of a reply, each without the part before it where it opens by repeating it (从多少涨到多少，
     翻番了没: the verdict's part states the change again)."""
@@ -333,7 +339,7 @@ class Engine:
             q.qtype,
             place=place,
             confidence=round(confidence, 3),
-            sources=[Source(index.article_title(best.sentence.article_id), best.sentence.text)],
+            sources=[_source(best, index)],
             alternatives=self._readings(hits, best.score - READING_GAP, index, q.lang)[1:4],
             lang=q.lang,
             year=best.year,

@@ -48,6 +48,9 @@ _PUNCT = re.compile(r"[\s\W_]+")
 # where a message's questions part; on a phone a space between Chinese words often stands for the comma
 _CLAUSE_BREAK = re.compile(r"[，,；;、？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ASPECT = set("了过着")
+# the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
+# page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
+_CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {"paper": None, "issue": ("when", "weekday")}
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
 _YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")
 _WH_ZH = re.compile(r"多少|几|哪|什么|啥|谁|怎么|咋|如何|多大|多长|多高")
@@ -203,12 +206,15 @@ class QueryParser(EnglishParsing):
         credit = self._credit(q, low, english)
         if credit:  # 照片是谁拍的, 那版的编辑是谁: a credit of the article, the cue words no topic
             cues = set(self.intents.credits[credit])
+            words = {w for ws in self.intents.credits.values() for w in ws if w.isascii()}  # no topic either
+            unmatched = [w for w in q.extra.get("unmatched", ()) if not any(w.startswith(c) for c in words)]
             q = replace(
                 q,
                 qtype="byline",
                 typed=True,
                 credit=credit,
                 concepts=tuple(c for c in q.concepts if not cues & set(c.members)),
+                extra={**q.extra, "unmatched": unmatched} if "unmatched" in q.extra else q.extra,
             )
         return replace(
             q,
@@ -220,11 +226,16 @@ class QueryParser(EnglishParsing):
         )
 
     def _credit(self, q: Query, low: str, english: bool) -> str | None:
-        """Which credit a who question asks (照片谁拍的: photo; 编辑是谁: 编辑), if one."""
-        if q.qtype not in ("who", "byline"):
-            return None
-        credits = self.intents.credits.items()
-        return next((c for c, words in credits if _says(q.text, low, english, words, stem=True)), None)
+        """Which credit a question asks (照片谁拍的: photo; 编辑是谁: 编辑; 哪家报纸登的: paper; 哪天的报纸:
+        issue), if one."""
+        return next(
+            (
+                c
+                for c, words in self.intents.credits.items()
+                if _asked_by(c, q.qtype) and _says(q.text, low, english, words, stem=True)
+            ),
+            None,
+        )
 
     def _qualified(self, c: Concept, forms: dict[str, str]) -> Concept:
         """A concept with the articles' word for it under the question's qualifier (and that word's
@@ -622,6 +633,11 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+def _asked_by(credit: str, qtype: str | None) -> bool:
+    asked = _CREDIT_ASKED_BY.get(credit, ("who", "byline"))
+    return asked is None or qtype in asked
 
 
 def _says(text: str, low: str, english: bool, words: tuple[str, ...], stem: bool = False) -> bool:

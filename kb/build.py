@@ -19,7 +19,7 @@ import yaml
 
 from kb import store, tokens
 from kb.bylines import assign as assign_bylines
-from kb.bylines import credits
+from kb.bylines import credits, masthead
 from kb.clean import paragraphs
 from kb.facts import extract
 from kb.intake import MAX_ARTICLE_BYTES, SUFFIXES, Unreadable, clean_controls, not_an_article, read_text
@@ -206,6 +206,7 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         home_city, home_county, title = homes[art.file]
         year = _year(art.meta, paras)
         captions, photos, staff = credits(art.text)
+        paper, issue, head = masthead(art.text)
         rows["articles"].append(
             {
                 "id": aid,
@@ -219,6 +220,9 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                 "sha1": hashlib.sha1(art.text.encode()).hexdigest(),
                 "photos": photos,  # who took its photos, and its page's staff (kb/bylines.credits)
                 "staff": staff,
+                "paper": paper,  # the newspaper and issue date its page prints (kb/bylines.masthead)
+                "issue": issue,
+                "head": head,  # the page head's lines they are printed in
             }
         )
         split = [sentences(p) for p in paras]

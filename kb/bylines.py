@@ -120,3 +120,38 @@ def credits(text: str) -> tuple[list[tuple[str, str]], str, str]:
         else:
             lines = [ln for ln in lines if ln] + [line] if lines and lines[-1] != "" else [line]
     return captions, "、".join(dict.fromkeys(names)), "；".join(f"{r} {n}" for r, n in staff.items())
+
+
+# the page head a newspaper prints above its stories: the issue's date and weekday on lines of their own
+# (2017年1月12日 / 星期四) and the paper's name in its masthead (■官方微博：@焦作日报(新浪、腾讯)■…)
+_ISSUE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+_WEEKDAY = re.compile(r"星期[一二三四五六日天]")
+_PAPER = re.compile(r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|时报)")
+HEAD_LINES = 8  # non-blank lines at most of a page head, above the first story
+HEAD_FIELD = 20  # characters at most of its date line (2021年1月8日 星期五 安阳新闻)
+
+
+def masthead(text: str) -> tuple[str, str, str]:
+    """The newspaper a page prints its name as ("焦作日报"), the issue's date ("2017年1月12日 星期四") and
+    the head's lines they stand in (the quote), read from the page head; "" for what the page does not
+    print (a story cut from its page)."""
+    from kb.clean import undouble  # the head is doubled like headlines; kb.clean imports this module
+
+    paper = day = weekday = ""
+    printed: list[str] = []
+    head = [undouble(ln.strip()) for ln in text.splitlines() if ln.strip()][:HEAD_LINES]
+    for line in head:
+        bare = _bare(line)
+        if re.search(r"[。！？]", bare):  # a sentence: the stories have begun
+            break
+        short = len(bare) <= HEAD_FIELD  # a field of the head, not the first line of a story
+        found = day, weekday, paper
+        if not day and short and (m := _ISSUE_DATE.match(bare)):
+            day = m.group(0)
+        if not weekday and short and (m := _WEEKDAY.search(bare)):
+            weekday = m.group(0)
+        if not paper and ("■" in bare or "官方微博" in bare) and (m := _PAPER.search(bare)):
+            paper = m.group(0)
+        if found != (day, weekday, paper):
+            printed.append(line)
+    return paper, " ".join(p for p in (day, weekday) if p), " ".join(printed)

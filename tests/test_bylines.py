@@ -55,3 +55,23 @@ def test_a_credit_ends_its_caption_and_stays_out_of_the_next_sentence():
 def test_authors_in_brackets_close_a_short_story_back_to_its_headline():
     paras = ["可购买政府储备肉", "近期，西工区委组织部采取一线工作法。", "满意率达96%。 （吴静、文魁）"]
     assert assign(paras)[1:] == ["作者 吴静、文魁", "作者 吴静、文魁"]
+
+
+def test_the_page_head_gives_the_newspaper_and_the_issue_date():
+    from kb.bylines import masthead
+
+    head = (
+        "\n20172017年年11月月1212日日\n\n星期四星期四\n\n0303\n\n"
+        "■官方微博：@焦作日报(新浪、腾讯)■新闻热线：8797000■编辑：郭 剑\n\n"
+        "•2月23日，市委召开全市扶贫开发工作会议。河南日报报道了此事。\n"
+    )
+    paper, issue, printed = masthead(head)
+    assert (paper, issue) == ("焦作日报", "2017年1月12日 星期四")  # doubled head characters undone
+    assert printed.startswith("2017年1月12日 星期四 ■官方微博：@焦作日报")
+    assert masthead("20212021年年11月月88日日 星期五星期五\n第第44版版\n")[1] == "2021年1月8日 星期五"
+    # a story cut from its page prints neither; a date opening its first sentence is no issue date
+    assert masthead("本报记者 郭树勋\n2017年3月27日，河南省政府召开新闻发布会，河南日报记者到场。\n") == (
+        "",
+        "",
+        "",
+    )

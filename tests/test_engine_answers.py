@@ -779,3 +779,16 @@ def test_a_question_word_alone_asks_the_chats_thing_another_way(engine):
     engine.ask("王小平暗访去了哪两个县", session="qw2")
     assert engine.ask("啥时候去的", session="qw2").value == "11月16日"
     assert not engine.ask("多少户", session="fresh").found  # no chat before it: nothing to ask about
+
+
+def test_which_newspaper_and_which_days_issue_come_from_the_printed_page_head(engine):
+    paper = engine.ask("焦作扶贫大事记是哪家报纸登的")
+    assert paper.found and paper.value == "焦作日报" and "@焦作日报" in paper.sources[0].quote
+    assert engine.ask("焦作那期报纸是哪天出的").value == "2017年1月12日 星期四"
+    assert (
+        engine.ask("Which newspaper published the Jiaozuo 2016 poverty-alleviation timeline?").value
+        == "焦作日报"
+    )
+    # the Qinyang story prints no paper's name: no answer, not the name another article's page prints
+    assert not engine.ask("沁阳行动那篇文章登在哪份报纸上").found
+    assert engine.ask("焦作那版的编辑是谁").value == "编辑 郭剑"  # a who question still asks the staff
