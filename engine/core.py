@@ -86,6 +86,24 @@ def _figures(q: Query) -> int:
     return figures_asked(q.text) or q.extra.get("figures", 0)
 
 
+def _shared_predicate(text: str, asked: list[Query]) -> list[Query]:
+    """Questions of one message enumerated with 、 (有多少贫困村、多少贫困人口脱贫): what the last says after
+    its own head (脱贫) is said of each before it too."""
+    seps, end = [], 0
+    for sub in asked:
+        at = text.find(sub.text, end)
+        if at < 0:
+            return asked
+        seps.append(text[end:at].strip())
+        end = at + len(sub.text)
+    if len(asked) < 2 or any(sep != "、" for sep in seps[1:]) or any(a.qtype != "how_many" for a in asked):
+        return asked
+    tail = [c for c in asked[-1].concepts if not c.head]
+    return [
+        replace(a, concepts=a.concepts + tuple(c for c in tail if c not in a.concepts)) for a in asked[:-1]
+    ] + [asked[-1]]
+
+
 def _source(hit: finder.Hit, index: KnowledgeIndex) -> Source:
     """Where a hit's value comes from: its sentence, or the page head it quotes (哪家报纸: the masthead)."""
     printed = hit.quote if hit.quote not in hit.sentence.text else hit.sentence.text
@@ -389,6 +407,7 @@ class Engine:
         the place, year and thing of the one before unless it names its own; all stated, or None (then the
         message is answered as one question)."""
         answers, prev, stated = [], None, set()
+        asked = _shared_predicate(q.text, asked)
         for sub in asked:
             if prev is None:  # the first: the message's place and year (a follow-up's, from the chat)
                 sub = replace(
@@ -549,7 +568,9 @@ class Engine:
         if not best.fact or _figures(q) < 2:
             return None
         facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount and f.id != best.fact.id]
-        wanted = [u for u in q.units_asked if u and u != best.fact.unit_class]
+        # a bare magnitude (1.5万贫困人口) counts what the question counts first (多少人): the other is wanted
+        bare = not best.fact.unit and best.fact.unit_class == "count" and q.unit_class in finder.COUNTABLE
+        wanted = [u for u in q.units_asked if u and u != (q.unit_class if bare else best.fact.unit_class)]
         counted = [m for m in q.measures if m != best.fact.unit]
         if wanted:  # 多少干部组成了多少支工作队: person, after the count of teams
             facts = [f for f in facts if f.unit_class == wanted[0]]

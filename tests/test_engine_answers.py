@@ -792,3 +792,12 @@ def test_which_newspaper_and_which_days_issue_come_from_the_printed_page_head(en
     # the Qinyang story prints no paper's name: no answer, not the name another article's page prints
     assert not engine.ask("沁阳行动那篇文章登在哪份报纸上").found
     assert engine.ask("焦作那版的编辑是谁").value == "编辑 郭剑"  # a who question still asks the staff
+
+
+def test_two_counts_asked_together_share_what_is_said_of_them(engine):
+    # 1.5万贫困人口 has no unit word: it is the people asked (多少人), and 48个 the villages
+    both = engine.ask("焦作2016年脱贫了多少村多少人")
+    assert both.found and "48个" in both.value and "1.5万" in both.value
+    # 脱贫 after the last of 多少贫困村、多少贫困人口 is said of both: not the 33 villages leaders took charge of
+    listed = engine.ask("焦作2016年有多少个贫困村、多少贫困人口脱贫了")
+    assert listed.found and listed.value.startswith("48个") and "33" not in listed.value
