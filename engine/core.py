@@ -418,6 +418,9 @@ class Engine:
                     sub,
                     places=sub.places or prev.places,
                     year=sub.year if sub.year is not None else prev.year,
+                    # 县长呢, 中职的呢: no question word of its own, the one before asked of another thing
+                    qtype=sub.qtype if sub.typed else ("who" if sub.title else prev.qtype),
+                    unit_class=sub.unit_class or (None if sub.typed else prev.unit_class),
                     concepts=follow_up_concepts(prev.concepts, sub.concepts)
                     if sub.concepts
                     else prev.concepts,

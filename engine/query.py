@@ -48,6 +48,7 @@ _PUNCT = re.compile(r"[\s\W_]+")
 # where a message's questions part; on a phone a space between Chinese words often stands for the comma
 _CLAUSE_BREAK = re.compile(r"[，,；;、？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ASPECT = set("了过着")
+_WHAT_ABOUT = re.compile(r"(?:那|那么)?[\u4e00-\u9fff]{1,12}呢")  # 县长呢, 中职的呢: asks the same of another
 # the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
 # page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
 _CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {"paper": None, "issue": ("when", "weekday")}
@@ -163,7 +164,8 @@ class QueryParser(EnglishParsing):
 
     def parts(self, text: str) -> list[str]:
         """The questions a message asks, one per clause a question word types (临港论坛哪天开的，签了几个项目:
-        two); a clause asking nothing (缺技术和缺资金致贫，哪个占比高) stays with the one beside it."""
+        two) or asking the one before of another thing (县委书记是谁，县长呢); a clause asking nothing
+        (缺技术和缺资金致贫，哪个占比高) stays with the one beside it."""
         if is_english(text):
             return [text]
         chunks = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c.strip()]
@@ -176,6 +178,8 @@ class QueryParser(EnglishParsing):
             if q.typed and not q.smalltalk:
                 out.append(pending + chunk)
                 pending = ""
+            elif out and _WHAT_ABOUT.fullmatch(chunk.strip()):  # 县委书记是谁，县长呢: the same, of another
+                out.append(chunk)
             elif out:
                 out[-1] += "，" + chunk
             else:

@@ -186,6 +186,10 @@ def test_the_questions_of_a_message(engine):
     # typed on a phone, a space between Chinese words parts the questions as a comma does
     assert parts("沁县搬迁扶贫花了多少钱 搬了多少人") == ["沁县搬迁扶贫花了多少钱", "搬了多少人"]
     assert engine.ask("沁县搬迁扶贫花了多少钱 搬了多少人").value == "3.6亿元；6524人"
+    # …，Y呢 asks the question before of another thing: two questions, each answered
+    assert parts("沁县县委书记是谁，县长呢") == ["沁县县委书记是谁", "县长呢"]
+    assert engine.ask("沁县县委书记是谁，县长呢").value == "卢展明；张宏伟"
+    assert engine.ask("周口普通高中国家助学金发了多少？中职的呢？").value == "9882.7万元；3724.44万元"
 
 
 def test_english_question_gets_english_reply(engine):
