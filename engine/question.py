@@ -134,7 +134,7 @@ _HOW_MUCH = re.compile(r"多少|(?<![十百千万])几(?!乎|十年)|多大|多�
 
 
 _ENUMERATED = re.compile(
-    r"(?:多少|几)[个名户家所项条]?[\u4e00-\u9fff]{1,6}(?:、(?![^、]*(?:多少|几))[\u4e00-\u9fff]{1,6})+"
+    r"(?:多少|几)[个名户家所项条]?[\u4e00-\u9fff]{1,6}?(?:[、和](?![^、和]*(?:多少|几))[\u4e00-\u9fff]{1,6})+"
 )
 _HOW_MUCH_EN = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
 # how many households and people: two counts of one thing, one "how many"
@@ -156,4 +156,6 @@ def figures_asked(text: str) -> int:
     if text.isascii():
         return len(_HOW_MUCH_EN.findall(text)) + len(_TWO_COUNTED_EN.findall(text))
     # 多少个乡镇、贫困村、贫困户: one question word, a figure for each thing it enumerates
-    return len(_HOW_MUCH.findall(text)) + sum(m.group(0).count("、") for m in _ENUMERATED.finditer(text))
+    return len(_HOW_MUCH.findall(text)) + sum(
+        len(re.findall("[、和]", m.group(0))) for m in _ENUMERATED.finditer(text)
+    )

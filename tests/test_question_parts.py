@@ -88,6 +88,8 @@ def test_english_questions_say_how_many_figures_they_ask():
     assert figures_asked("How many poor villages does Ruyang have?") == 1
     assert figures_asked("汝阳贫困户有多少户多少人") == 2
     assert figures_asked("焦作暗访覆盖了多少个乡镇、贫困村、贫困户") == 3  # one question word, three things
+    assert figures_asked("全省一共多少个国家级和省级贫困县摘帽") == 2  # 和 enumerates as 、 does
+    assert figures_asked("有多少户贫困户和多少人") == 2  # its own question word: counted once
     assert figures_asked("沁县易地扶贫搬迁搬了多少户、多少人") == 2
     assert figures_asked("汝阳转移劳动力十几万人？具体多少") == 1  # 十几万 is a figure said, not one asked
 
