@@ -68,7 +68,7 @@ _PERSON_NOUN = re.compile(
 _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 # 哪几个村, and 村子有哪些 (the kind before the question words)
 _WHICH_PLACE = re.compile(
-    r"哪(?:个|一个|些|几个)?(村|县|乡|镇|市|区)|(?<=的)(村|县|乡|镇)子?(?:都)?有哪(?:些|几个)"
+    r"哪(?:个|一个|些|几个|[两俩三四五六七八九十]个?)?(村|县|乡|镇|市|区)|(?<=的)(村|县|乡|镇)子?(?:都)?有哪(?:些|几个)"
 )
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
@@ -460,7 +460,9 @@ class QueryParser(EnglishParsing):
             wants_time=wants_time,
             list_size=list_size,
             place_kind=(which_place.group(1) or which_place.group(2)) if which_place else None,
-            place_many=bool(which_place and re.search(r"哪(?:些|几)", which_place.group(0))),
+            place_many=bool(
+                which_place and re.search(r"哪(?:些|几|[两俩三四五六七八九十])", which_place.group(0))
+            ),
             measure=next((m.group(1) for m in _ASKED_MEASURE.finditer(text)), None),
             measures=tuple(m.group(1) for m in _ASKED_MEASURE.finditer(text)),
             years=years if len(years) == 2 else (),

@@ -805,3 +805,8 @@ def test_two_counts_asked_together_share_what_is_said_of_them(engine):
     # 脱贫 after the last of 多少贫困村、多少贫困人口 is said of both: not the 33 villages leaders took charge of
     listed = engine.ask("焦作2016年有多少个贫困村、多少贫困人口脱贫了")
     assert listed.found and listed.value.startswith("48个") and "33" not in listed.value
+
+
+def test_which_two_counties_asks_for_both_by_name(engine):
+    ans = engine.ask("王小平暗访去了哪两个县")
+    assert ans.found and ans.value == "修武县、武陟县"
