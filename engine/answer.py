@@ -535,6 +535,7 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
             x = dict(base)
             x.update(near=1.0, share=_clause_share(f.clause, q.concepts), unit_asked=1.0, person=1.0)
             hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
+        hits += _holder_hits(q, s, base)
         if hits:
             return hits
     for f in index.facts.get(s.id, []):  # 张家沟村那个村支书叫啥: the people the sentence names
@@ -563,6 +564,30 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
                 literal=literal_overlap(q.body, clause, q.concepts),
             )
             hits.append(Hit(s, clause, clause, x, base["cov"]))
+    return hits
+
+
+# a role given to an office (市委书记任第一组长, 分别由市领导担任组长): the holder, before 任
+_HOLDS = re.compile(r"^(?:分别)?(?:由)?([\u4e00-\u9fff]{2,12}?)(?:担任|出任|任)([\u4e00-\u9fff]{1,8})$")
+_ROLE_RANKS = ("副", "第一", "常务")  # 副组长 and 第一组长 are other roles than 组长
+
+
+def _holder_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
+    """谁当第一组长: the office a clause gives the role asked (市委书记任第一组长), not the deputy's (副组长)
+    unless asked; the role as the question says it (组长 is not 第一组长)."""
+    hits = []
+    for a, b in clause_spans(s.text):
+        m = _HOLDS.match(s.text[a:b].rstrip("。；"))
+        if not m or not m.group(2).endswith(q.title):
+            continue
+        prefix = m.group(2)[: -len(q.title)]
+        before = q.text[: q.text.find(q.title)] if q.title in q.text else ""
+        asked = next((w for w in _ROLE_RANKS if before.endswith(w)), "")
+        if prefix != asked if prefix in ("", *_ROLE_RANKS) else prefix not in q.text:
+            continue
+        x = dict(base)
+        x.update(near=1.0, share=_clause_share(m.group(0), q.concepts), unit_asked=1.0, person=1.0)
+        hits.append(Hit(s, m.group(1), m.group(0), x, base["cov"]))
     return hits
 
 

@@ -810,3 +810,9 @@ def test_two_counts_asked_together_share_what_is_said_of_them(engine):
 def test_which_two_counties_asks_for_both_by_name(engine):
     ans = engine.ask("王小平暗访去了哪两个县")
     assert ans.found and ans.value == "修武县、武陟县"
+
+
+def test_who_holds_a_role_is_the_office_the_clause_gives_it_to(engine):
+    assert engine.ask("焦作脱贫攻坚领导小组谁当第一组长").value == "市委书记"
+    assert engine.ask("焦作脱贫攻坚领导小组组长是谁").value == "市长"  # 组长 is not 第一组长
+    assert engine.ask("焦作脱贫攻坚领导小组副组长是谁").value == "市委副书记和分管副市长"
