@@ -542,6 +542,7 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
         if (
             f.unit_class == "name"
             and f.value not in q.text
+            and not any(f.value in c.members for c in q.concepts)  # Who is Kong Yaping: not 孔亚平 again
             and not _in_another_item(text, f.start, f.end, names, rivals)
         ):
             x = dict(base)

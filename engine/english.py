@@ -34,6 +34,9 @@ _EN_COUNTED = (
 )
 
 
+_NAME_EN = re.compile(r"\b([A-Z][a-z]{1,5})[ -]([A-Z][a-z']{1,7})\b")  # family name, given name
+
+
 class EnglishParsing:
     """The English half of QueryParser."""
 
@@ -54,6 +57,10 @@ class EnglishParsing:
                 out.setdefault(key(term).replace(" ", ""), term)
             if 3 <= len(term) <= 5 and term[-1] in "村乡镇县市区":  # Wangquan (village) -> 王泉村
                 out.setdefault(key(term[:-1]).replace(" ", ""), term)
+        for facts in self.index.facts.values():  # the people the articles name (孔亚平), words or not
+            for f in facts:
+                if f.unit_class == "name" and 2 <= len(f.value) <= 4:
+                    out.setdefault(key(f.value).replace(" ", ""), f.value)
         return out
 
     def _parse_english(self, text: str) -> Query:
@@ -98,6 +105,11 @@ class EnglishParsing:
                     zh = tuple(self._negative(z) for z in zh)
                 words += [self.synonym_of.get(z, (z,)) for z in zh]
                 leftovers.remove(w)
+        for m in _NAME_EN.finditer(text):  # a person's name in two words (Zhang Shuilin, Xu Yixian): 张水林
+            term = self.pinyin_terms.get((m.group(1) + m.group(2)).lower().replace("'", ""))
+            if term:
+                words.append((term,))
+                leftovers = [w for w in leftovers if w not in (m.group(1).lower(), m.group(2).lower())]
         for w in list(
             leftovers
         ):  # a name in pinyin (Zhangjiagou) is the article's word that sounds so (张家沟)

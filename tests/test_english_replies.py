@@ -191,3 +191,13 @@ def test_not_yet_asks_what_remains(engine):
 def test_which_holder_of_a_title_in_english_asks_a_name(engine):
     ans = engine.ask("Which provincial governor praised Zhoukou's new look at the October 2018 meeting?")
     assert ans.found and "陈润儿" in ans.value
+
+
+def test_a_persons_name_in_pinyin_is_the_name_the_articles_write(engine):
+    # two words, family name first; a month is a date, not a place the articles lack
+    assert engine.ask("When did Zhang Shuilin collapse at work?").value == "2018年12月4日"
+    ans = engine.ask("On what date did Jiaozuo's mayor Xu Yixian go to Wen County to look into poverty work?")
+    assert ans.value == "11月26日"
+    assert engine.ask("Who praised Zhoukou's new look in October 2018?").value == "陈润儿"
+    # asking who a named person is: never that name back
+    assert engine.ask("Who is Kong Yaping?").value != "孔亚平"
