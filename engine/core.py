@@ -760,6 +760,8 @@ class Engine:
             ]
             sure *= self.ranker.confidence(self._signals(sub, reordered, state.index))
 
+        sep = "; " if q.lang == "en" else "；"
+
         def line(place: str, hit: finder.Hit) -> str:
             return t["compare_line"].format(
                 place=place_label(place, q.lang, state.index) or place,
@@ -768,7 +770,7 @@ class Engine:
             )
 
         def stated(pairs) -> str:
-            return ("; " if q.lang == "en" else "；").join(
+            return sep.join(
                 f"{place_label(p, q.lang, state.index) or p} {hit_value(h, q.lang, self.intents)}"
                 for p, h in pairs
             )
@@ -787,14 +789,14 @@ class Engine:
         if len(rows) < 2 or sure < self.ranker.threshold:
             return self._not_found(state, q, t)
         if each or EACH.search(q.text) and not _MORE_LESS_ASKED.search(q.text):  # 各多少: both, no verdict
-            text, value = "；".join(line(p, h) for p, h in rows), stated(rows)
+            text, value = sep.join(line(p, h) for p, h in rows), stated(rows)
         else:
             fewer = self._asks(q, "asks_less")
             rows.sort(key=lambda ph: ph[1].fact.amount, reverse=not fewer)
             winner = place_label(rows[0][0], q.lang, state.index) or rows[0][0]
             verdict = t["less" if fewer else "more"].format(winner=winner)
-            lines = "；".join(line(p, h) for p, h in rows)  # the winner first
-            text, value = t["compare"].format(verdict=verdict, lines=lines), f"{stated(rows)}；{verdict}"
+            lines = sep.join(line(p, h) for p, h in rows)  # the winner first
+            text, value = t["compare"].format(verdict=verdict, lines=lines), f"{stated(rows)}{sep}{verdict}"
         return Answer(
             True,
             text,

@@ -117,6 +117,9 @@ class EnglishParsing:
             if term:
                 words.append((term,))
                 leftovers.remove(w)
+        if unit == "area" and not words and places:  # Which county is bigger: a place's size is its area
+            area = self.intents.implied_units["area"][0]
+            words.append(self.synonym_of.get(area, (area,)))
         unknown = None
         if not places:  # a capitalised word nothing else explains may be a place the articles lack
             caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() in leftovers]
@@ -176,7 +179,7 @@ class EnglishParsing:
             return "percent"
         if re.search(r"hotline|phone|telephone|number to call", low):
             return "phone"
-        if re.search(r"\bhow (?:large|big)\b|\barea\b|square", low):
+        if re.search(r"\bhow (?:large|big)\b|\barea\b|square|\b(?:bigger|larger|smaller)\b", low):
             return "area"
         if re.search(r"\bhow long\b|kilomet|\bkm\b", low):
             return "length"

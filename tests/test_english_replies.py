@@ -201,3 +201,10 @@ def test_a_persons_name_in_pinyin_is_the_name_the_articles_write(engine):
     assert engine.ask("Who praised Zhoukou's new look in October 2018?").value == "陈润儿"
     # asking who a named person is: never that name back
     assert engine.ask("Who is Kong Yaping?").value != "孔亚平"
+
+
+def test_which_is_bigger_compares_the_two_places_areas(engine):
+    ans = engine.ask("Which county is bigger, Qinxian or Ruyang?")
+    assert ans.found and "1332" in ans.value and "1320" in ans.value and ans.value.count("；") == 0
+    sent = engine.ask("Which sent more first secretaries to villages, Ruyang or Qin County?")
+    assert "238" in sent.value and "179" in sent.value
