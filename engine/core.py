@@ -86,6 +86,9 @@ def _figures(q: Query) -> int:
     return figures_asked(q.text) or q.extra.get("figures", 0)
 
 
+_HOW_IT_IS = re.compile(r"情况|回事")
+
+
 def _shared_predicate(text: str, asked: list[Query]) -> list[Query]:
     """Questions of one message enumerated with 、 (有多少贫困村、多少贫困人口脱贫): what the last says after
     its own head (脱贫) is said of each before it too."""
@@ -372,8 +375,12 @@ class Engine:
         another kind, another thing)."""
 
         def new_thing(i: int, sub: Query) -> bool:
+            if i and not sub.concepts and sub.qtype == "what" and _HOW_IT_IS.search(sub.text):
+                return False  # 是甚情况, 咋回事: how it stands, nothing of its own (在干啥 asks a thing)
             if i == 0 or sub.concepts or sub.qtype != asked[i - 1].qtype:
                 return True
+            if sub.unit_class and asked[i - 1].unit_class and sub.unit_class != asked[i - 1].unit_class:
+                return True  # how big is it, and how many people: another kind of figure, another thing
             mine, theirs = parser.cue_words(sub.text), parser.cue_words(asked[i - 1].text)
             return bool(mine and theirs) and not mine & theirs
 

@@ -48,6 +48,7 @@ _PUNCT = re.compile(r"[\s\W_]+")
 # where a message's questions part; on a phone a space between Chinese words often stands for the comma
 _CLAUSE_BREAK = re.compile(r"[，,；;、？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ASPECT = set("了过着")
+_ALSO_EN = re.compile(r"(?:,?\s+and|\?)\s+(?=(?:how|what|when|where|who|which)\b)", re.IGNORECASE)
 _WHAT_ABOUT = re.compile(r"(?:那|那么)?[\u4e00-\u9fff]{1,12}呢")  # 县长呢, 中职的呢: asks the same of another
 # the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
 # page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
@@ -166,7 +167,10 @@ class QueryParser(EnglishParsing):
         """The questions a message asks, one per clause a question word types (临港论坛哪天开的，签了几个项目:
         two) or asking the one before of another thing (县委书记是谁，县长呢); a clause asking nothing
         (缺技术和缺资金致贫，哪个占比高) stays with the one beside it."""
-        if is_english(text):
+        if is_english(text):  # How big is Ruyang County and how many people live there?
+            halves = [h.strip(" ,") for h in _ALSO_EN.split(text) if h.strip(" ,?")]
+            if len(halves) == 2 and all(self._parse_english(h).typed for h in halves):
+                return halves
             return [text]
         chunks = [c for c in _CLAUSE_BREAK.split(normalize(text)) if c.strip()]
         if len(chunks) < 2:

@@ -182,7 +182,15 @@ def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
     assert len(parts("缺技术和缺资金致贫，哪个占比高")) == 1  # the first clause asks nothing
-    assert len(parts("How many poor villages, and how many people?")) == 1
+    # English: two questions joined by "and" + a question word, each typed on its own
+    assert parts("How big is Ruyang County and how many people live there?") == [
+        "How big is Ruyang County",
+        "how many people live there?",
+    ]
+    assert len(parts("How many poor villages does Ruyang have and for how much money?")) == 1
+    assert engine.ask("How big is Ruyang County and how many people live there?").value == (
+        "1,332 square kilometres (1332平方公里); 520,000 (52万)"
+    )
     # typed on a phone, a space between Chinese words parts the questions as a comma does
     assert parts("沁县搬迁扶贫花了多少钱 搬了多少人") == ["沁县搬迁扶贫花了多少钱", "搬了多少人"]
     assert engine.ask("沁县搬迁扶贫花了多少钱 搬了多少人").value == "3.6亿元；6524人"
