@@ -604,7 +604,10 @@ def attribute(
                     for b in below
                 )
                 rest = [p for p in context[1:] if not apart or p not in below]  # 寇店镇李家村: one, nested
-                places = head + rest + ([subject] if subject and subject not in context else [])
+                # the subject only around what lies inside it (a town of the county): not below the city a
+                # story of the page is about (洛阳's health story on a page whose subject is 汝阳县)
+                inside = not head or subject in gaz.ancestors(head[0])
+                places = head + rest + ([subject] if subject and subject not in context and inside else [])
             # the paragraph's places stay in scope for the sentences after it (这两条路 ...)
             context = places + [p for p in context if p not in places]
             para_out.append(places)

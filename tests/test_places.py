@@ -72,3 +72,14 @@ def test_new_county_is_discovered_but_common_words_are_not():
     found = discover(texts, load_curated())  # 兰考县 is in the national gazetteer: discovery is for the rest
     assert "兰考县" in found and found["兰考县"].english == ["Lankao"]
     assert "贫困县" not in found
+
+
+def test_a_pages_subject_county_stays_out_of_its_citys_story():
+    paras = [
+        ["汝阳县总面积1332平方公里。", "同时，发展电商。"],  # the county's story: its subject
+        ["我市市区将投放政府储备肉。"],
+        ["今年，我市将加强医疗卫生基础设施建设。", "继续免费开展新生儿疾病筛查。"],  # the city's story
+    ]
+    places = attribute(paras, gaz(), home_city="洛阳市", home_county="汝阳县")
+    assert places[0][1] == ["汝阳县"]
+    assert places[2][1] == ["洛阳市"]  # not 汝阳县 too: the city's own programme is no county's figure
