@@ -609,8 +609,11 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
         return []
     x = dict(base)
     x.update(share=1.0, near=1.0, person=float(bool(q.credit == "photo" and s.photo)))
-    page = q.credit in ("paper", "issue") and index.articles[s.article_id].get("head")
-    return [Hit(s, value, page or s.text, x, base["cov"])]  # the page head quoted for what it prints
+    head = index.articles[s.article_id].get("head") or ""
+    printed = q.credit in ("paper", "issue") or (q.credit != "photo" and bool(q.credit) and q.credit in head)
+    return [
+        Hit(s, value, head if printed else s.text, x, base["cov"])
+    ]  # the page head quoted for what it prints
 
 
 DIGIT = re.compile(r"\d")  # a clause that states a figure (the yes/no verdict's fact, engine/core.py)

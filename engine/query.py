@@ -240,7 +240,11 @@ class QueryParser(EnglishParsing):
             (
                 c
                 for c, words in self.intents.credits.items()
-                if _asked_by(c, q.qtype) and _says(q.text, low, english, words, stem=True)
+                if _asked_by(c, q.qtype)
+                and _says(q.text, low, english, words, stem=True)
+                and not re.search(
+                    rf"[总副主](?:{'|'.join(map(re.escape, words))})", q.text
+                )  # 总编辑: another role
             ),
             None,
         )

@@ -803,7 +803,9 @@ def test_which_newspaper_and_which_days_issue_come_from_the_printed_page_head(en
     )
     # the Qinyang story prints no paper's name: no answer, not the name another article's page prints
     assert not engine.ask("沁阳行动那篇文章登在哪份报纸上").found
-    assert engine.ask("焦作那版的编辑是谁").value == "编辑 郭剑"  # a who question still asks the staff
+    editor = engine.ask("焦作那版的编辑是谁")  # a who question still asks the staff, quoting the staff line
+    assert editor.value == "编辑 郭剑" and "编辑：郭 剑" in editor.sources[0].quote
+    assert not engine.ask("焦作日报的总编辑是谁").found  # the editor-in-chief is another role the page omits
 
 
 def test_two_counts_asked_together_share_what_is_said_of_them(engine):
