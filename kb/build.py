@@ -229,6 +229,7 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
         attributions = attribute(split, gaz, home_city, home_county)
         seen: set[str] = set()
         stories = assign_bylines(paras)
+        carried: int | None = None
         for pno, (sents, places_per) in enumerate(zip(split, attributions, strict=True)):
             for sno, (sent, where) in enumerate(zip(sents, places_per, strict=True)):
                 if sent in seen:  # pages repeat paragraphs; keep the first
@@ -251,7 +252,10 @@ def _compile_rows(articles: list[ArticleFile]) -> dict[str, list[dict]]:
                         "photo": next((n for c, n in captions if re.sub(r"\s", "", sent) in c), ""),
                     }
                 )
-                for fact in extract(sent, year):
+                facts = extract(sent, year, carried)
+                dated = {f["year"] for f in facts if f["year"]}
+                carried = dated.pop() if len(dated) == 1 else None  # the year a 其中… sentence goes on in
+                for fact in facts:
                     fid += 1
                     rows["facts"].append(
                         {

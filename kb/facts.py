@@ -37,6 +37,9 @@ def fact_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     return c_start, c_end
 
 
+CONTINUES = ("其中",)  # a sentence opening so goes on with the one before (a part of its whole)
+
+
 def year_of(
     sentence: str, span: tuple[int, int], article_year: int | None, at: int | None = None
 ) -> tuple[int | None, bool]:
@@ -59,7 +62,8 @@ def year_of(
         if found and len(lead) <= 8:
             return found[-1][1], found[-1][2]
     found = years(sentence)
-    if len({y for _, y, _ in found}) == 1:
+    if len({y for _, y, _ in found}) == 1 and (at is None or found[0][0] < at):
+        # the sentence's one year, where it stands before the figure: not 近两年…提拔52名，其中2018年提拔14人
         _, year, since = found[0]
         return year, since
     rel = _RELATIVE.findall(sentence)
@@ -68,14 +72,18 @@ def year_of(
     return None, False
 
 
-def extract(sentence: str, article_year: int | None = None) -> list[dict]:
-    """Fact rows (without ids or place) for every figure in `sentence`."""
+def extract(sentence: str, article_year: int | None = None, carried: int | None = None) -> list[dict]:
+    """Fact rows (without ids or place) for every figure in `sentence`; `carried`: the year of the sentence
+    before, for one that goes on with it (其中，中心城区开工项目12个 after 今年二季度…共计75个)."""
     rows = []
+    goes_on = sentence.startswith(CONTINUES)
     for fig in figures(sentence):
         span = fact_span(sentence, fig.start, fig.end)
         clause = sentence[span[0] : span[1]]
         metric = _LEAD.sub("", sentence[span[0] : fig.start]).strip("“”\"'（）() ") or clause
         year, since = year_of(sentence, span, article_year, fig.start)
+        if year is None and goes_on:
+            year = carried
         before = sentence[span[0] : fig.start]
         baseline = bool(COMPARED.search(before))
         rows.append(

@@ -85,3 +85,20 @@ def test_a_span_of_years_said_as_one_is_a_duration():
         ("8500套", "count"),
     ]
     assert figures("2016-2020年") == figures("5年来") == []  # years, not a duration
+
+
+def test_a_year_said_after_a_figure_is_not_that_figures_year():
+    from kb.facts import extract
+
+    rows = {
+        r["value"]: r["year"] for r in extract("近两年，县派驻村干部提拔52名，其中2018年提拔14人。", 2019)
+    }
+    assert rows == {"52名": None, "14人": 2018}  # two years' promotions, and the part of them in 2018
+
+
+def test_a_sentence_opening_with_qizhong_goes_on_in_the_year_of_the_one_before():
+    from kb.facts import extract
+
+    rows = extract("其中，中心城区集中开工项目12个，总投资90.29亿元。", 2019, carried=2019)
+    assert {r["value"]: r["year"] for r in rows} == {"12个": 2019, "90.29亿元": 2019}
+    assert extract("中心城区集中开工项目12个。", 2019, carried=2019)[0]["year"] is None
