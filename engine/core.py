@@ -87,6 +87,15 @@ def _figures(q: Query) -> int:
 
 
 _HOW_IT_IS = re.compile(r"情况|回事")
+# a follow-up's year said against the chat's (那前一年呢), or every year of it (这几年加起来一共多少)
+_YEAR_STEP = {"前一年": -1, "上一年": -1, "头一年": -1, "后一年": 1, "下一年": 1, "第二年": 1}
+_ALL_YEARS = re.compile(r"这些年|那些年|近些年|多年来|加起来|加一块|一共|总共|累计")  # normalized: 这几年
+
+
+def _step_year(year: int | None, text: str) -> int | None:
+    """The chat's year, or the one before or after it that a follow-up says (那前一年呢)."""
+    step = next((n for word, n in _YEAR_STEP.items() if word in text), 0)
+    return year + step if year is not None else None
 
 
 def _shared_predicate(text: str, asked: list[Query]) -> list[Query]:
@@ -223,25 +232,34 @@ class Engine:
         last = self._sessions.get(session) if session is not None else None
         if not last or not q.followup:
             return q
+        said = [w for w in _YEAR_STEP if w in q.text]  # 前一年: a year word, not a thing asked (一年)
+        own = tuple(c for c in q.concepts if not any(m in w for m in c.members for w in said))
         merged = replace(
             last,
             text=q.text,
             lang=q.lang,
             places=q.places or last.places,
             unknown_place=q.unknown_place,
-            # a span (从2014年到2020年) is no one year for the follow-up: 那一年平均涨多少 asks the whole of it
-            year=q.year if q.year is not None else (None if q.places or len(last.years) >= 2 else last.year),
+            # a span (从2014年到2020年) is no one year for the follow-up: 那一年平均涨多少 asks the whole of it;
+            # 那前一年呢 the year before the chat's; 这几年加起来一共多少 all of them
+            year=q.year
+            if q.year is not None
+            else (
+                None
+                if q.places or len(last.years) >= 2 or _ALL_YEARS.search(q.text)
+                else _step_year(last.year, q.text)
+            ),
             # … nor are the span's two years asked again once the follow-up asks a thing of its own
-            years=q.years or (() if q.concepts else last.years),
+            years=q.years or (() if own else last.years),
             title=q.title or last.title,
-            concepts=follow_up_concepts(last.concepts, q.concepts),
-            body=q.body if q.concepts else last.body,
+            concepts=follow_up_concepts(last.concepts, own),
+            body=q.body if own else last.body,
             # 那一年平均涨多少 asks afresh (a rate, not the money of 收入从多少涨到多少); 农村的呢 does not
-            unit_class=q.unit_class or (None if q.typed and q.concepts else last.unit_class),
+            unit_class=q.unit_class or (None if q.typed and own else last.unit_class),
             qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
             # 那中心城区呢 after 开工了多少个项目？总投资多少: both figures again
-            extra={**last.extra, "new_words": bool(q.concepts), "figures": _figures(last)},
+            extra={**last.extra, "new_words": bool(own), "figures": _figures(last)},
             followup=True,
         )
         return merged
@@ -255,7 +273,7 @@ class Engine:
         return replace(
             q,
             places=last.places,
-            year=q.year if q.year is not None else last.year,
+            year=q.year if q.year is not None or _ALL_YEARS.search(q.text) else _step_year(last.year, q.text),
             concepts=follow_up_concepts(last.concepts, q.concepts),
             extra={**q.extra, "new_words": True},
             followup=True,

@@ -52,13 +52,24 @@ def _year(digits: str) -> str:
     return digits
 
 
+# 这几年 and 近几年 are spans of time, not 几年 asked (how many years): written without the question word
+_SOME_YEARS_AS = {
+    "这几年": "这些年",
+    "那几年": "那些年",
+    "近几年": "近些年",
+    "前几年": "前些年",
+    "几年来": "多年来",
+}
+_SOME_YEARS = re.compile("|".join(_SOME_YEARS_AS))
+
+
 def normalize(text: str) -> str:
     """NFKC, traditional -> simplified, Chinese-numeral and two-digit years (一八年 -> 2018年)."""
     text = unicodedata.normalize("NFKC", strip_invisible(text))
     text = _converter.convert(text)
     text = _CN_YEAR.sub(lambda m: _year("".join(_CN_DIGIT[c] for c in m.group(1))) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: _year(m.group(1)) + "年", text)
-    return text
+    return _SOME_YEARS.sub(lambda m: _SOME_YEARS_AS[m.group(0)], text)
 
 
 def is_english(text: str) -> bool:

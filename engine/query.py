@@ -552,6 +552,11 @@ class QueryParser(EnglishParsing):
                         best = (pos + len(w), len(w), cls)
         return best[2] if best else None
 
+    @functools.cached_property
+    def _long_stopwords(self) -> tuple[str, ...]:
+        """Stopwords of three characters or more, longest first."""
+        return tuple(sorted((w for w in self.intents.stopwords if len(w) >= 3), key=len, reverse=True))
+
     def _words_zh(self, body: str) -> list[tuple[str, ...]]:
         words: list[tuple[str, ...]] = []
         # 摘的帽, 脱了贫: a verb and its object split by a particle are the articles' word (摘帽, 脱贫)
@@ -572,6 +577,8 @@ class QueryParser(EnglishParsing):
             if len(member) >= 2 and member in body:
                 words.append(self.synonym_of[member])
                 body = body.replace(member, " ")
+        for w in self._long_stopwords:  # 这些年, 加起来: cut before the tokenizer splits them (年加)
+            body = body.replace(w, " ")
         for unit_words in self.intents.unit_words.values():  # 人口, 多少钱 ... say the unit, not the topic
             for w in unit_words:
                 body = body.replace(w, " ")

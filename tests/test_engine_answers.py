@@ -826,3 +826,12 @@ def test_who_holds_a_role_is_the_office_the_clause_gives_it_to(engine):
     assert engine.ask("焦作脱贫攻坚领导小组谁当第一组长").value == "市委书记"
     assert engine.ask("焦作脱贫攻坚领导小组组长是谁").value == "市长"  # 组长 is not 第一组长
     assert engine.ask("焦作脱贫攻坚领导小组副组长是谁").value == "市委副书记和分管副市长"
+
+
+def test_a_follow_up_year_said_against_the_chats_or_all_of_its_years(engine):
+    assert engine.ask("汝阳二〇一八年投了多少扶贫钱", session="y1").value == "7.2亿元"
+    assert engine.ask("那前一年呢", session="y1").value == "6.2亿元"  # 2017: the year before the chat's
+    assert engine.ask("汝阳2019年投了多少扶贫资金", session="y2").value == "8.1亿元"
+    assert engine.ask("这几年加起来一共多少", session="y2").value == "24.6亿元"  # every year, not 2019's
+    assert engine.ask("汝阳2017年投了多少扶贫资金", session="y3").value == "6.2亿元"
+    assert engine.ask("这几年加起来一共投了多少", session="y3").value == "24.6亿元"
