@@ -49,6 +49,7 @@ _PUNCT = re.compile(r"[\s\W_]+")
 _CLAUSE_BREAK = re.compile(r"[，,；;、？?]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _ASPECT = set("了过着")
 _ALSO_EN = re.compile(r"(?:,?\s+and|\?)\s+(?=(?:how|what|when|where|who|which)\b)", re.IGNORECASE)
+_RISE_ASKED = re.compile(r"(?:涨|增长|增加|提高|上涨|提升)了?(?:多少|几)")
 _WHAT_ABOUT = re.compile(r"(?:那|那么)?[\u4e00-\u9fff]{1,12}呢")  # 县长呢, 中职的呢: asks the same of another
 # the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
 # page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
@@ -179,7 +180,7 @@ class QueryParser(EnglishParsing):
         pending = ""  # clauses before the first question
         for chunk in chunks:
             q = self._parse_chinese(chunk)
-            if q.typed and not q.smalltalk:
+            if (q.typed or self._credit(q, chunk.lower(), False)) and not q.smalltalk:  # 是哪个报纸登的
                 out.append(pending + chunk)
                 pending = ""
             elif out and _WHAT_ABOUT.fullmatch(chunk.strip()):  # 县委书记是谁，县长呢: the same, of another
@@ -213,7 +214,8 @@ class QueryParser(EnglishParsing):
             q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts), body=body)
         credit = self._credit(q, low, english)
         if credit:  # 照片是谁拍的, 那版的编辑是谁: a credit of the article, the cue words no topic
-            cues = set(self.intents.credits[credit])
+            page = ("paper", "issue")  # 哪个报纸登的: the page's words, whichever of the two is asked
+            cues = set().union(*(self.intents.credits[c] for c in (page if credit in page else (credit,))))
             words = {w for ws in self.intents.credits.values() for w in ws if w.isascii()}  # no topic either
             unmatched = [w for w in q.extra.get("unmatched", ()) if not any(w.startswith(c) for c in words)]
             q = replace(
@@ -440,7 +442,9 @@ class QueryParser(EnglishParsing):
         )
         if talk and not places and not year:
             return Query(text, smalltalk=talk)
-        if unit is None and not followup:  # a concept that says the unit (投诉电化 repaired to 电话: a phone)
+        # a concept that says the unit (投诉电化 repaired to 电话: a phone); not when a rise is asked (收入涨了
+        # 多少: by how much, in yuan or in percent)
+        if unit is None and not followup and not _rise_in_one_year(text):
             unit = next(
                 (
                     cls
@@ -532,6 +536,8 @@ class QueryParser(EnglishParsing):
             if pattern.search(text):
                 return cls
         tables = (self.intents.unit_words, self.intents.implied_units)
+        if _rise_in_one_year(text):  # 收入涨了多少: by how much, in yuan or in percent (增长幅度10.3%)
+            tables = (self.intents.unit_words,)
         if after is not None:
             phrase = re.split(r"[，,。？?！!]", after, maxsplit=1)[0][:10]
             found = [
@@ -654,6 +660,12 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+def _rise_in_one_year(text: str) -> bool:
+    """Whether a question asks by how much a thing rose, of no span of years (从2014年到2020年涨了多少 asks
+    the two years' figures, of the thing's own unit)."""
+    return bool(_RISE_ASKED.search(text)) and len(_YEAR.findall(text)) < 2
 
 
 def _asked_by(credit: str, qtype: str | None) -> bool:

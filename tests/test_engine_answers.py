@@ -835,3 +835,15 @@ def test_a_follow_up_year_said_against_the_chats_or_all_of_its_years(engine):
     assert engine.ask("这几年加起来一共多少", session="y2").value == "24.6亿元"  # every year, not 2019's
     assert engine.ask("汝阳2017年投了多少扶贫资金", session="y3").value == "6.2亿元"
     assert engine.ask("这几年加起来一共投了多少", session="y3").value == "24.6亿元"
+
+
+def test_a_rise_asked_of_one_year_may_be_a_percentage(engine):
+    # 收入 says money, but 涨了多少 asks by how much: the article gives the rise as a percentage
+    assert engine.ask("汝阳二〇一九年农民人均可支配收入涨了多少").value == "10.3%"
+    # over a span of years: each year's figure of the thing's own unit
+    assert engine.ask("汝阳扶贫资金从16年到19年涨了多少").value == "3.1亿元；8.1亿元"
+
+
+def test_the_newspaper_and_the_reporter_asked_together(engine):
+    ans = engine.ask("焦作这篇脱贫攻坚是哪个报纸登的，记者是谁")
+    assert ans.value == "焦作日报；记者 杨仕智"
