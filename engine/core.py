@@ -524,6 +524,9 @@ class Engine:
             if best.fact is None:
                 best = finder.with_rest(best, whole=True)
         en = q.lang == "en"
+        phones = self._other_phones(q, best, index)
+        if phones:  # the numbers' clauses quoted together
+            best = replace(best, quote=best.sentence.text.rstrip("。；"))
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
             text += "\n" + t["other_report"].format(
@@ -542,6 +545,12 @@ class Engine:
             stated = hit_value(best, q.lang, self.intents)
             other = figure(beside.value, beside, best.sentence, q.lang, self.intents)
             value = f"{stated} ({other})" if en else f"{stated}（{other}）"
+            text = text.replace(stated, value, 1)
+        if phones and not (second or beside):  # 有问题打啥电话投诉: the sentence's numbers for it, which the
+            # question does not tell apart
+            stated = hit_value(best, q.lang, self.intents)
+            pair = sorted((best.fact, *phones), key=lambda f: f.start)
+            value = ("; " if en else "；").join(f.value for f in pair)
             text = text.replace(stated, value, 1)
         later = self._second_date(q, best, hits)
         if later is not None:  # 从啥时候开工到啥时候修完: both dates, in the sentence's order
@@ -607,6 +616,26 @@ class Engine:
         else:
             facts = [f for f in facts if f.unit_class != best.fact.unit_class]
         return min(facts, key=lambda f: abs(f.start - best.fact.start), default=None)
+
+    @staticmethod
+    def _other_phones(q: Query, best: finder.Hit, index: KnowledgeIndex) -> list:
+        """The other phone numbers of the best one's sentence when the question's words tell none of them
+        apart (投诉电话 63300059 and 质量、价格投诉电话 12315 for 有问题打啥电话; only 12315 for 价格有问题)."""
+        if not best.fact or best.fact.unit_class != "phone":
+            return []
+        others = [
+            f
+            for f in index.facts.get(best.sentence.id, [])
+            if f.unit_class == "phone" and f.id != best.fact.id
+        ]
+
+        # the question's own words (an English question's: what its words stand for)
+        said = [m for c in q.concepts for m in c.members if m in q.text or q.lang == "en"]
+
+        def apart(f) -> bool:  # a word of the question in one number's clause and not the other's
+            return any((m in best.fact.clause) != (m in f.clause) for m in said)
+
+        return [f for f in others if not apart(f)]
 
     @staticmethod
     def _beside_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

@@ -847,3 +847,18 @@ def test_a_rise_asked_of_one_year_may_be_a_percentage(engine):
 def test_the_newspaper_and_the_reporter_asked_together(engine):
     ans = engine.ask("焦作这篇脱贫攻坚是哪个报纸登的，记者是谁")
     assert ans.value == "焦作日报；记者 杨仕智"
+
+
+def test_every_number_a_question_does_not_tell_apart_is_given(engine):
+    both = engine.ask("买的储备肉有问题咋投诉？打哪个电话？")
+    assert both.value == "63300059；12315" and "12315" in both.text and "63300059" in both.text
+    assert (
+        engine.ask("儲備肉質量價格有問題打哪個電話").value == "12315"
+    )  # 质量、价格: that number's own words
+    assert (
+        engine.ask("What is the supervision complaint hotline for Luoyang reserve pork?").value == "63300059"
+    )
+
+
+def test_which_days_asks_dates_not_how_many_days(engine):
+    assert engine.ask("洛阳政府储备肉哪几天投放？").value == "2020年3月9日至15日"
