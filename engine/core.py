@@ -20,7 +20,15 @@ from engine.hierarchy import answer_hierarchy
 from engine.index import KnowledgeIndex
 from engine.normalize import MAX_QUESTION, strip_invisible
 from engine.query import QueryParser
-from engine.question import EACH, Query, compare_sides, figures_asked, follow_up_concepts, title_for_place
+from engine.question import (
+    EACH,
+    Query,
+    compare_sides,
+    enumerated_asked,
+    figures_asked,
+    follow_up_concepts,
+    title_for_place,
+)
 from engine.rank import Ranker, sigmoid, weights_path
 from engine.reply import figure, hit_value, place_label, place_short, render_hit
 from engine.types import Alternative, Answer, Source
@@ -527,15 +535,26 @@ class Engine:
         phones = self._other_phones(q, best, index)
         if phones:  # the numbers' clauses quoted together
             best = replace(best, quote=best.sentence.text.rstrip("。；"))
+        listed = self._enumerated(q, best, index)
+        if listed:  # and the enumeration's
+            sent = best.sentence.text
+            a, b = sent.find(listed[0].clause), sent.find(listed[-1].clause) + len(listed[-1].clause)
+            best = replace(best, quote=sent[a:b]) if 0 <= a < b else best
         text, value = render_hit(q, best, index, t, self.intents), hit_value(best, q.lang, self.intents)
         if other is not None:  # two articles, one metric: the newest article's figure, and the other named
             text += "\n" + t["other_report"].format(
                 year=index.articles[other.sentence.article_id].get("year") or "",
                 value=hit_value(other, q.lang, self.intents),
             )
-        second = self._second_figure(q, best, index) or self._beyond_base(q, best, index)
-        beside = None if second else self._beside_figure(q, best, index)
-        if second:  # 多少笔，多少钱: the figure beside it too
+        second = None if listed else self._second_figure(q, best, index) or self._beyond_base(q, best, index)
+        beside = None if second or listed else self._beside_figure(q, best, index)
+        if listed:  # 多少个乡镇、贫困村和贫困户: each thing's figure, in the question's order
+            stated = hit_value(best, q.lang, self.intents)
+            value = ("; " if en else "；").join(
+                figure(f.value, f, best.sentence, q.lang, self.intents) for f in listed
+            )
+            text = text.replace(stated, value, 1)
+        elif second:  # 多少笔，多少钱: the figure beside it too
             pair = sorted((best.fact, second), key=lambda f: f.start)
             value = ("; " if en else "；").join(
                 figure(f.value, f, best.sentence, q.lang, self.intents) for f in pair
@@ -567,7 +586,7 @@ class Engine:
             )
         # a change states both ends, unless the end alone was asked (提高到多少: 3360元)
         both = q.qtype == "fromto" and not (best.fact is not None and best.fact.role == "to")
-        return best, text, value, 2 if second or both or later else 1
+        return best, text, value, len(listed) if listed else 2 if second or both or later else 1
 
     @staticmethod
     def _second_date(q: Query, best: finder.Hit, hits: list[finder.Hit]) -> finder.Hit | None:
@@ -616,6 +635,22 @@ class Engine:
         else:
             facts = [f for f in facts if f.unit_class != best.fact.unit_class]
         return min(facts, key=lambda f: abs(f.start - best.fact.start), default=None)
+
+    @staticmethod
+    def _enumerated(q: Query, best: finder.Hit, index: KnowledgeIndex) -> list | None:
+        """For one question word counting several things (多少个乡镇、贫困村和贫困户), the best figure's
+        sentence's figure of each, in the question's order; None unless it has one for every thing."""
+        things = enumerated_asked(q.text)
+        if len(things) < 2 or not best.fact:
+            return None
+        facts = [f for f in index.facts.get(best.sentence.id, []) if f.amount and f.counted]
+        out: list = []
+        for thing in things:  # 贫困 (of 贫困户, cut short) takes the first such figure not taken yet
+            f = next((f for f in facts if f not in out and f.counted.startswith(thing[:2])), None)
+            if f is None:
+                return None
+            out.append(f)
+        return out if best.fact in out else None
 
     @staticmethod
     def _other_phones(q: Query, best: finder.Hit, index: KnowledgeIndex) -> list:

@@ -151,6 +151,16 @@ BEYOND_ASKED = re.compile(r"比[^，,。？?]{1,14}?(?:高|多|低|少|快|慢|�
 BEYOND_STATED = re.compile(r"(?:高于|低于|超过|超出|多于|少于|快于|慢于)[^，,。；;]{0,12}$")
 
 
+def enumerated_asked(text: str) -> list[str]:
+    """The things one question word counts in an enumeration (多少个乡镇、贫困村和贫困户: 乡镇, 贫困村, 贫困户);
+    none when it counts one thing."""
+    m = _ENUMERATED.search(text)
+    if not m:
+        return []
+    items = re.split("[、和]", re.sub(r"^(?:多少|几)[个名户家所项条]?", "", m.group(0)))
+    return [i for i in items if i]
+
+
 def figures_asked(text: str) -> int:
     """How many figures a question asks for (多少笔创业贷款，多少钱: two; how many loans … and how much)."""
     if text.isascii():

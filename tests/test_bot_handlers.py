@@ -200,7 +200,7 @@ def test_fake_bot_user_is_the_bot():  # the group tests rely on the fake server'
 # ---- 1. buttons name the fact ----------------------------------------------------------------------
 async def test_a_button_answers_its_own_fact_after_another_question(bot):
     app, api = bot
-    chat = await say(app, "汝阳县有多少个贫困村？")
+    chat = await say(app, "汝阳县贫困村有多少个")  # 78个, and one reading beside it: the 4 still poor
     ((label, data),) = keyboard(replies(api)[-1])
     assert label == "汝阳县 4个" and re.fullmatch(r"f:zh:[0-9a-f]{16}", data) and len(data.encode()) <= 64
     await say(app, "焦作有多少贫困村", chat=chat)  # another answer in between (it replaced the buttons once)
@@ -431,8 +431,8 @@ async def test_source_and_buttons_work_after_a_restart(tmp_path, engine):
         app = build_app(settings, engine, rate_limit=False)
         async with app:
             await say(app, "沁县有多少名驻村第一书记", chat=4242)
-            await say(app, "汝阳县有多少个贫困村？", chat=4242)
-            said = engine.ask("汝阳县有多少个贫困村？").sources[0].quote  # the sentence the answer quoted
+            await say(app, "汝阳县贫困村有多少个", chat=4242)
+            said = engine.ask("汝阳县贫困村有多少个").sources[0].quote  # the sentence the answer quoted
         (_, data), first = keyboard(api.sent()[-1])[0], api.sent()[0]
         app.bot_data["store"].close()
         restarted = build_app(settings, engine, rate_limit=False)  # a new process: only the files remain

@@ -863,3 +863,8 @@ def test_every_number_a_question_does_not_tell_apart_is_given(engine):
 
 def test_which_days_asks_dates_not_how_many_days(engine):
     assert engine.ask("洛阳政府储备肉哪几天投放？").value == "2020年3月9日至15日"
+
+
+def test_one_question_word_counting_three_things_gets_each_figure(engine):
+    ans = engine.ask("焦作暗访一共跑了多少个乡镇、贫困村和贫困户")
+    assert ans.value == "46个；109个；902户" and "覆盖46个乡镇、109个贫困村、902户贫困户" in ans.text

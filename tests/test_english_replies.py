@@ -81,7 +81,7 @@ def test_english_answer_and_its_choices_are_in_english(engine):
     assert ans.alternatives
     for alt in ans.alternatives:
         assert alt.label.startswith("Ruyang: ") and not CJK.search(without_brackets(alt.label)), alt.label
-    chinese = engine.ask("汝阳县有多少个贫困村？")
+    chinese = engine.ask("汝阳县贫困村有多少个")
     assert chinese.value == "78个" and chinese.alternatives[0].label == "汝阳县 4个"
 
 
