@@ -313,10 +313,13 @@ class Engine:
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
+        texts = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
         if (
             len(q.years) == 2
             and len(q.places) < 2
             and q.qtype in ("fromto", "how_many", "rate", "what", "compare")
+            # the two years in one of the message's questions (2020年多少人，比2019年涨了多少: two questions)
+            and any(all(str(y) in text for y in q.years) for text in texts)
         ):
             if q.qtype == "fromto":  # 由2014年的1907元增加到2020年的10118元: one clause may state the change
                 direct = self._answer(state, replace(q, years=()), t, trace)
@@ -333,7 +336,6 @@ class Engine:
                 for y in q.years
             ]
             return self._compare(state, q, t, subs, each=True)
-        texts = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
         asked = [state.parser.parse(text) for text in texts] if len(texts) > 1 else []
         if asked:
             both = self._compound(state, q, t, asked)

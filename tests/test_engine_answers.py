@@ -868,3 +868,9 @@ def test_which_days_asks_dates_not_how_many_days(engine):
 def test_one_question_word_counting_three_things_gets_each_figure(engine):
     ans = engine.ask("焦作暗访一共跑了多少个乡镇、贫困村和贫困户")
     assert ans.value == "46个；109个；902户" and "覆盖46个乡镇、109个贫困村、902户贫困户" in ans.text
+
+
+def test_two_years_in_two_questions_of_a_message_are_no_span(engine):
+    # 2020年多少人 and 比2019年涨了多少: two questions, the second against the first's year
+    ans = engine.ask("沁县2020年贫困户外出打工多少人，比2019年涨了多少？")
+    assert ans.found and ans.value == "8893人；20.96%"
