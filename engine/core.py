@@ -215,9 +215,11 @@ class Engine:
         if q.smalltalk:
             return Answer(False, t[q.smalltalk], q.smalltalk, lang=q.lang, confidence=1.0)
         with tokens.using(state.parser.tokenizer):  # word boundaries as this fact base's parser cuts them
-            gazetteer_answer = answer_hierarchy(
-                text, state.index, q.lang
-            )  # 沁县属于哪个省; 奉节县: no articles
+            gazetteer_answer = answer_hierarchy(  # 沁县属于哪个省; 奉节县: no articles (read as repaired:
+                q.text if q.lang == "zh" else text,
+                state.index,
+                q.lang,  # 汝洋县 is 汝阳县, not 洋县)
+            )
         if gazetteer_answer is not None:
             return gazetteer_answer
         q = self._with_context(q, session)

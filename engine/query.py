@@ -497,6 +497,8 @@ class QueryParser(EnglishParsing):
                 not _NOT_PLACE_STEM.search(stem)
                 and fold(stem) not in fold(" ".join(self.intents.titles))
                 and not self.index.containing(m.group(0))
+                # 徐衣显市长: the 市 of a title after a name, no place
+                and not any(text.startswith(title, m.start(2)) for title in self.intents.titles)
             ):
                 return m.group(0)
         return None

@@ -874,3 +874,9 @@ def test_two_years_in_two_questions_of_a_message_are_no_span(engine):
     # 2020年多少人 and 比2019年涨了多少: two questions, the second against the first's year
     ans = engine.ask("沁县2020年贫困户外出打工多少人，比2019年涨了多少？")
     assert ans.found and ans.value == "8893人；20.96%"
+
+
+def test_a_typo_is_repaired_before_the_gazetteer_reads_a_place_and_a_titles_city_is_none(engine):
+    assert engine.ask("汝洋县面积多大？").value == "1332平方公里"  # 汝阳县, not 陕西's 洋县
+    assert engine.ask("徐衣现市长去哪调研脱贫的").found  # 徐衣显市长: no place called 徐衣显市
+    assert engine.ask("沁县多大地方？").value == "1320平方公里"  # 地方: a place's size, no topic
