@@ -352,7 +352,9 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
         pool = [
             sid
             for sid, cov in covs.items()
-            if cov >= MIN_COVERAGE or (sid in top_bm25 and cov > 0) or (q.place_many and not cov)
+            if cov >= MIN_COVERAGE
+            or (sid in top_bm25 and cov > 0)
+            or ((q.place_many or q.qtype == "when") and not cov)  # what the sentence before says (below)
         ]
     for sid in pool:
         s = index.sentences[sid]
@@ -363,7 +365,16 @@ def candidates(q: Query, index: KnowledgeIndex) -> list[tuple[Sentence, float, f
             if known
             else (1.0 if q.title or q.qtype == "byline" else 0.0)
         )
-        if not cov and q.place_many and known and all(any(m in s.before for m in c.members) for c in known):
+        held_before = [any(m in s.before for m in c.members) for c in known]
+        if (
+            not cov
+            and known
+            and (
+                (q.place_many and all(held_before))
+                # 郸城哪天宣布摘帽: a sentence of no date of its own, after one saying what happened that day
+                or (q.qtype == "when" and any(held_before) and not DATE_RE.search(s.text))
+            )
+        ):
             # 哪几个县摘帽了: …宣布…脱贫摘帽。我市淮阳、商水…榜上有名: the places named right after the
             # sentence that says what happened to them
             cov = CONTEXT_CREDIT
@@ -482,6 +493,9 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     return hits
 
 
+_OPENS_DATED = re.compile(r"((?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日)[，,]")  # 5月9日，河南省举行…
+
+
 def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     hits = []
     text = s.text
@@ -504,6 +518,18 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
                 for m in YEAR_RE.finditer(text)
                 if m.group("since") != "以来" or q.asks_from or q.since
             ]
+    if (
+        not found
+        and q.qtype == "when"
+        and base["cov"] == CONTEXT_CREDIT  # the sentence holds none of what is asked; the one before does
+        and not YEAR_RE.search(text)
+        and (m := _OPENS_DATED.match(s.before))
+        and (not q.wants_year_only or "年" in m.group(1))  # 哪年建成: a day of no year is no answer
+    ):
+        # 我市淮阳、商水…榜上有名 after "5月9日，河南省举行…新闻发布会：…": the event's day, said just before
+        x = dict(base)
+        x.update(near=0.0, share=_clause_share(text, q.concepts), head=_head_in(text, q.concepts))
+        return [Hit(s, m.group(1), s.before[: m.end()] + "…" + text, x, base["cov"])]
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
         clause = text[c_start:c_end]

@@ -880,3 +880,9 @@ def test_a_typo_is_repaired_before_the_gazetteer_reads_a_place_and_a_titles_city
     assert engine.ask("汝洋县面积多大？").value == "1332平方公里"  # 汝阳县, not 陕西's 洋县
     assert engine.ask("徐衣现市长去哪调研脱贫的").found  # 徐衣显市长: no place called 徐衣显市
     assert engine.ask("沁县多大地方？").value == "1320平方公里"  # 地方: a place's size, no topic
+
+
+def test_a_day_said_in_the_sentence_before_is_the_day_of_what_follows_it(engine):
+    # 5月9日，河南省举行…新闻发布会：…摘帽。我市淮阳、商水、太康、郸城…榜上有名。
+    assert engine.ask("郸城县是哪天宣布脱贫摘帽的？").value == "5月9日"
+    assert not engine.ask("周口大剧院啥时候能建好").found  # a sentence with a day of its own keeps it
