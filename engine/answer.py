@@ -602,7 +602,9 @@ _ROLE_RANKS = ("副", "第一", "常务")  # 副组长 and 第一组长 are othe
 def _holder_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     """谁当第一组长: the office a clause gives the role asked (市委书记任第一组长), not the deputy's (副组长)
     unless asked; the role as the question says it (组长 is not 第一组长)."""
-    hits = []
+    hits: list[Hit] = []
+    if "任" not in s.text or q.title not in s.text:  # most sentences: no role given, nothing to split
+        return hits
     for a, b in clause_spans(s.text):
         m = _HOLDS.match(s.text[a:b].rstrip("。；"))
         if not m or not m.group(2).endswith(q.title):
