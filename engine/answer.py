@@ -493,9 +493,6 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     return hits
 
 
-_OPENS_DATED = re.compile(r"((?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日)[，,]")  # 5月9日，河南省举行…
-
-
 def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     hits = []
     text = s.text
@@ -523,13 +520,16 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
         and q.qtype == "when"
         and base["cov"] == CONTEXT_CREDIT  # the sentence holds none of what is asked; the one before does
         and not YEAR_RE.search(text)
-        and (m := _OPENS_DATED.match(s.before))
-        and (not q.wants_year_only or "年" in m.group(1))  # 哪年建成: a day of no year is no answer
+        and (m := DATE_RE.match(s.before))  # 5月9日，河南省举行…: a sentence opening with its day
+        and m.group("day")
+        and not (m.group("day2") or m.group("rel"))  # one day of its own (not 10月11日至12日, 去年…)
+        and s.before[m.end() : m.end() + 1] in ("，", ",")
+        and (not q.wants_year_only or m.group("year"))  # 哪年建成: a day of no year is no answer
     ):
         # 我市淮阳、商水…榜上有名 after "5月9日，河南省举行…新闻发布会：…": the event's day, said just before
         x = dict(base)
         x.update(near=0.0, share=_clause_share(text, q.concepts), head=_head_in(text, q.concepts))
-        return [Hit(s, m.group(1), s.before[: m.end()] + "…" + text, x, base["cov"])]
+        return [Hit(s, m.group(0), s.before[: m.end() + 1] + "…" + text, x, base["cov"])]
     for start, end, value in found:
         c_start, c_end = next(((a, b) for a, b in clause_spans(text) if a <= start < b), (0, len(text)))
         clause = text[c_start:c_end]

@@ -97,7 +97,7 @@ def _figures(q: Query) -> int:
 _HOW_IT_IS = re.compile(r"情况|回事")
 # a follow-up's year said against the chat's (那前一年呢), or every year of it (这几年加起来一共多少)
 _YEAR_STEP = {"前一年": -1, "上一年": -1, "头一年": -1, "后一年": 1, "下一年": 1, "第二年": 1}
-_ALL_YEARS = re.compile(r"这些年|那些年|近些年|多年来|加起来|加一块|一共|总共|累计")  # normalized: 这几年
+_SOME_YEARS = re.compile(r"这些年|那些年|近些年|多年来")  # as normalized (这几年 -> 这些年)
 
 
 def _step_year(year: int | None, text: str) -> int | None:
@@ -256,7 +256,7 @@ class Engine:
             if q.year is not None
             else (
                 None
-                if q.places or len(last.years) >= 2 or _ALL_YEARS.search(q.text)
+                if q.places or len(last.years) >= 2 or self._all_years(q)
                 else _step_year(last.year, q.text)
             ),
             # … nor are the span's two years asked again once the follow-up asks a thing of its own
@@ -283,11 +283,15 @@ class Engine:
         return replace(
             q,
             places=last.places,
-            year=q.year if q.year is not None or _ALL_YEARS.search(q.text) else _step_year(last.year, q.text),
+            year=q.year if q.year is not None or self._all_years(q) else _step_year(last.year, q.text),
             concepts=follow_up_concepts(last.concepts, q.concepts),
             extra={**q.extra, "new_words": True},
             followup=True,
         )
+
+    def _all_years(self, q: Query) -> bool:
+        """Whether a follow-up asks of every year of the chat's (这几年加起来一共多少): a span of them, or a total."""
+        return bool(_SOME_YEARS.search(q.text)) or self._asks(q, "total")
 
     def _remember(self, session: str, q: Query) -> None:
         with self._lock:

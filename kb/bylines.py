@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from kb.numbers import DATE_RE, WEEKDAY_RE
+
 _ROLE = r"(?:本报|首席|见习|特约)*(记者|通讯员)"
 _NAME = r"([\u4e00-\u9fff]{2,3}?)(?=本报|首席|记者|通讯员|[）)\s，、]|$)"
 _BYLINE = re.compile(_ROLE + _NAME)
@@ -124,8 +126,6 @@ def credits(text: str) -> tuple[list[tuple[str, str]], str, str]:
 
 # the page head a newspaper prints above its stories: the issue's date and weekday on lines of their own
 # (2017年1月12日 / 星期四) and the paper's name in its masthead (■官方微博：@焦作日报(新浪、腾讯)■…)
-_ISSUE_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
-_WEEKDAY = re.compile(r"星期[一二三四五六日天]")
 _PAPER = re.compile(r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|时报)")
 HEAD_LINES = 8  # non-blank lines at most of a page head, above the first story
 HEAD_FIELD = 20  # characters at most of its date line (2021年1月8日 星期五 安阳新闻)
@@ -146,9 +146,9 @@ def masthead(text: str) -> tuple[str, str, str]:
             break
         short = len(bare) <= HEAD_FIELD  # a field of the head, not the first line of a story
         found = day, weekday, paper
-        if not day and short and (m := _ISSUE_DATE.match(bare)):
+        if not day and short and (m := DATE_RE.match(bare)) and m.group("year") and m.group("day"):
             day = m.group(0)
-        if not weekday and short and (m := _WEEKDAY.search(bare)):
+        if not weekday and short and (m := WEEKDAY_RE.search(bare)):
             weekday = m.group(0)
         if not paper and ("■" in bare or "官方微博" in bare) and (m := _PAPER.search(bare)):
             paper = m.group(0)
