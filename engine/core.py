@@ -243,6 +243,8 @@ class Engine:
         if not last or not q.followup:
             return q
         said = [w for w in _YEAR_STEP if w in q.text]  # 前一年: a year word, not a thing asked (一年)
+        if said and last.year is None and q.year is None:
+            return q  # 那前一年呢 after a question of no year: no year to count from, nothing to repeat
         own = tuple(c for c in q.concepts if not any(m in w for m in c.members for w in said))
         merged = replace(
             last,

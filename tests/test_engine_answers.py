@@ -886,3 +886,8 @@ def test_a_day_said_in_the_sentence_before_is_the_day_of_what_follows_it(engine)
     # 5月9日，河南省举行…新闻发布会：…摘帽。我市淮阳、商水、太康、郸城…榜上有名。
     assert engine.ask("郸城县是哪天宣布脱贫摘帽的？").value == "5月9日"
     assert not engine.ask("周口大剧院啥时候能建好").found  # a sentence with a day of its own keeps it
+
+
+def test_the_year_before_after_a_question_of_no_year_repeats_nothing(engine):
+    assert engine.ask("汝阳县有多大", session="y4").found
+    assert not engine.ask("那前一年呢", session="y4").found  # no year to count back from
