@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.question import BEYOND_STATED, FILLER_WEIGHT, PERSON_WORDS, Concept, Query
+from engine.question import BEYOND_STATED, FILLER_WEIGHT, PAGE_CREDITS, PERSON_WORDS, Concept, Query
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
@@ -626,7 +626,7 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     issue date the page prints."""
     if q.credit == "photo":
         value = s.photo or index.articles[s.article_id].get("photos") or ""
-    elif q.credit in ("paper", "issue"):  # what the page prints (a file built before 2026-12-04 has neither)
+    elif q.credit in PAGE_CREDITS:  # what the page prints (a file built before 2026-12-04 has neither)
         value = index.articles[s.article_id].get(q.credit) or ""
     elif q.credit:
         staff = index.staff.get(s.article_id, {})
@@ -638,10 +638,9 @@ def _byline_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
     x = dict(base)
     x.update(share=1.0, near=1.0, person=float(bool(q.credit == "photo" and s.photo)))
     head = index.articles[s.article_id].get("head") or ""
-    printed = q.credit in ("paper", "issue") or (q.credit != "photo" and bool(q.credit) and q.credit in head)
-    return [
-        Hit(s, value, head if printed else s.text, x, base["cov"])
-    ]  # the page head quoted for what it prints
+    # quoted from the page head: what it prints, and the staff it names (编辑：郭 剑)
+    printed = q.credit in PAGE_CREDITS or (q.credit not in (None, "photo") and q.credit in head)
+    return [Hit(s, value, head if printed else s.text, x, base["cov"])]
 
 
 DIGIT = re.compile(r"\d")  # a clause that states a figure (the yes/no verdict's fact, engine/core.py)

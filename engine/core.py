@@ -18,7 +18,7 @@ from engine import answer as finder
 from engine import cards
 from engine.hierarchy import answer_hierarchy
 from engine.index import KnowledgeIndex
-from engine.normalize import MAX_QUESTION, strip_invisible
+from engine.normalize import MAX_QUESTION, SPANS_OF_YEARS, strip_invisible
 from engine.query import QueryParser
 from engine.question import (
     EACH,
@@ -97,7 +97,7 @@ def _figures(q: Query) -> int:
 _HOW_IT_IS = re.compile(r"情况|回事")
 # a follow-up's year said against the chat's (那前一年呢), or every year of it (这几年加起来一共多少)
 _YEAR_STEP = {"前一年": -1, "上一年": -1, "头一年": -1, "后一年": 1, "下一年": 1, "第二年": 1}
-_SOME_YEARS = re.compile(r"这些年|那些年|近些年|多年来")  # as normalized (这几年 -> 这些年)
+_SOME_YEARS = re.compile("|".join(SPANS_OF_YEARS))  # as normalized (这几年 -> 这些年)
 
 
 def _step_year(year: int | None, text: str) -> int | None:
@@ -556,39 +556,29 @@ class Engine:
                 year=index.articles[other.sentence.article_id].get("year") or "",
                 value=hit_value(other, q.lang, self.intents),
             )
+        stated, sep = value, "; " if en else "；"  # the best figure as the reply says it, and their separator
         second = None if listed else self._second_figure(q, best, index) or self._beyond_base(q, best, index)
         beside = None if second or listed else self._beside_figure(q, best, index)
-        if listed:  # 多少个乡镇、贫困村和贫困户: each thing's figure, in the question's order
-            stated = hit_value(best, q.lang, self.intents)
-            value = ("; " if en else "；").join(
-                figure(f.value, f, best.sentence, q.lang, self.intents) for f in listed
-            )
+        # 多少个乡镇、贫困村和贫困户: each thing's figure, in the question's order; 多少笔，多少钱: the figure beside it
+        together = listed or (sorted((best.fact, second), key=lambda f: f.start) if second else None)
+        if together:
+            value = sep.join(figure(f.value, f, best.sentence, q.lang, self.intents) for f in together)
             text = text.replace(stated, value, 1)
-        elif second:  # 多少笔，多少钱: the figure beside it too
-            pair = sorted((best.fact, second), key=lambda f: f.start)
-            value = ("; " if en else "；").join(
-                figure(f.value, f, best.sentence, q.lang, self.intents) for f in pair
-            )
-            text = text.replace(hit_value(best, q.lang, self.intents), value, 1)
         elif beside:  # the figure asked first, the one its clause pairs with it after: 5155人（2207户）
-            stated = hit_value(best, q.lang, self.intents)
             other = figure(beside.value, beside, best.sentence, q.lang, self.intents)
             value = f"{stated} ({other})" if en else f"{stated}（{other}）"
             text = text.replace(stated, value, 1)
-        if phones and not (second or beside):  # 有问题打啥电话投诉: the sentence's numbers for it, which the
-            # question does not tell apart
-            stated = hit_value(best, q.lang, self.intents)
-            pair = sorted((best.fact, *phones), key=lambda f: f.start)
-            value = ("; " if en else "；").join(f.value for f in pair)
+        elif (
+            phones
+        ):  # 有问题打啥电话投诉: the sentence's numbers for it, which the question does not tell apart
+            value = sep.join(f.value for f in sorted((best.fact, *phones), key=lambda f: f.start))
             text = text.replace(stated, value, 1)
         later = self._second_date(q, best, hits)
         if later is not None:  # 从啥时候开工到啥时候修完: both dates, in the sentence's order
             pair = sorted((best, later), key=lambda h: h.sentence.text.find(h.value))
-            stated = hit_value(best, q.lang, self.intents)
-            value = ("; " if en else "；").join(hit_value(h, q.lang, self.intents) for h in pair)
+            value = sep.join(hit_value(h, q.lang, self.intents) for h in pair)
             text = text.replace(stated, value, 1)
         if q.qtype == "yesno":  # the verdict first, then the fact it rests on
-            stated = hit_value(best, q.lang, self.intents)
             text, value = (
                 (f"{verdict}. {text}", f"{verdict}: {stated}")
                 if en

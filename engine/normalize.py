@@ -61,6 +61,7 @@ _SOME_YEARS_AS = {
     "几年来": "多年来",
 }
 _SOME_YEARS = re.compile("|".join(_SOME_YEARS_AS))
+SPANS_OF_YEARS = tuple(dict.fromkeys(_SOME_YEARS_AS.values()))  # how a normalized question says them
 
 
 def normalize(text: str) -> str:

@@ -17,6 +17,7 @@ from engine.question import (
     BEYOND_ASKED,
     EACH,
     FILLER_WEIGHT,
+    PAGE_CREDITS,
     PERSON_WORDS,
     Concept,
     Query,
@@ -214,8 +215,8 @@ class QueryParser(EnglishParsing):
             q = replace(q, concepts=tuple(self._qualified(c, forms) for c in q.concepts), body=body)
         credit = self._credit(q, low, english)
         if credit:  # 照片是谁拍的, 那版的编辑是谁: a credit of the article, the cue words no topic
-            page = ("paper", "issue")  # 哪个报纸登的: the page's words, whichever of the two is asked
-            cues = set().union(*(self.intents.credits[c] for c in (page if credit in page else (credit,))))
+            asked = PAGE_CREDITS if credit in PAGE_CREDITS else (credit,)  # 哪个报纸登的: either page word
+            cues = set().union(*(self.intents.credits[c] for c in asked))
             words = {w for ws in self.intents.credits.values() for w in ws if w.isascii()}  # no topic either
             unmatched = [w for w in q.extra.get("unmatched", ()) if not any(w.startswith(c) for c in words)]
             q = replace(
@@ -244,9 +245,7 @@ class QueryParser(EnglishParsing):
                 for c, words in self.intents.credits.items()
                 if _asked_by(c, q.qtype)
                 and _says(q.text, low, english, words, stem=True)
-                and not re.search(
-                    rf"[总副主](?:{'|'.join(map(re.escape, words))})", q.text
-                )  # 总编辑: another role
+                and not self._ranked_credit[c].search(q.text)  # 总编辑: another role
             ),
             None,
         )
@@ -559,6 +558,14 @@ class QueryParser(EnglishParsing):
                     if pos >= 0 and (best is None or (pos + len(w), len(w)) > best[:2]):
                         best = (pos + len(w), len(w), cls)
         return best[2] if best else None
+
+    @functools.cached_property
+    def _ranked_credit(self) -> dict[str, re.Pattern[str]]:
+        """Per credit, its words with a rank before them (总编辑, 副编辑): another role than the credit."""
+        return {
+            c: re.compile(rf"[总副主](?:{'|'.join(map(re.escape, words))})")
+            for c, words in self.intents.credits.items()
+        }
 
     @functools.cached_property
     def _long_stopwords(self) -> tuple[str, ...]:

@@ -71,6 +71,10 @@ def follow_up_concepts(last: tuple[Concept, ...], new: tuple[Concept, ...]) -> t
     return kept + tuple(replace(c, head=True) for c in new)
 
 
+# the credits a page prints itself (kb/bylines.masthead): which newspaper, which day's issue
+PAGE_CREDITS = ("paper", "issue")
+
+
 @dataclass(frozen=True)
 class Query:
     text: str
@@ -101,7 +105,9 @@ class Query:
     measures: tuple[str, ...] = ()  # every measure word asked with (分几批培育了多少个: 批, 个)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted
     years: tuple[int, ...] = ()  # two years the question spans (从2016年到2019年, 2018年比2017年): both asked
-    credit: str | None = None  # a credit asked instead of a byline: photo, or a page staff role (编辑)
+    credit: str | None = (
+        None  # a credit asked instead of a byline: photo, a page staff role (编辑), PAGE_CREDITS
+    )
     extra: dict = field(default_factory=dict, compare=False)
 
     @property
@@ -151,14 +157,16 @@ BEYOND_ASKED = re.compile(r"比[^，,。？?]{1,14}?(?:高|多|低|少|快|慢|�
 BEYOND_STATED = re.compile(r"(?:高于|低于|超过|超出|多于|少于|快于|慢于)[^，,。；;]{0,12}$")
 
 
+def _things(enumeration: re.Match[str]) -> list[str]:
+    """The things of an _ENUMERATED match (多少个乡镇、贫困村和贫困户: 乡镇, 贫困村, 贫困户)."""
+    return re.split("[、和]", re.sub(r"^(?:多少|几)[个名户家所项条]?", "", enumeration.group(0)))
+
+
 def enumerated_asked(text: str) -> list[str]:
     """The things one question word counts in an enumeration (多少个乡镇、贫困村和贫困户: 乡镇, 贫困村, 贫困户);
     none when it counts one thing."""
     m = _ENUMERATED.search(text)
-    if not m:
-        return []
-    items = re.split("[、和]", re.sub(r"^(?:多少|几)[个名户家所项条]?", "", m.group(0)))
-    return [i for i in items if i]
+    return _things(m) if m else []
 
 
 def figures_asked(text: str) -> int:
@@ -166,6 +174,4 @@ def figures_asked(text: str) -> int:
     if text.isascii():
         return len(_HOW_MUCH_EN.findall(text)) + len(_TWO_COUNTED_EN.findall(text))
     # 多少个乡镇、贫困村、贫困户: one question word, a figure for each thing it enumerates
-    return len(_HOW_MUCH.findall(text)) + sum(
-        len(re.findall("[、和]", m.group(0))) for m in _ENUMERATED.finditer(text)
-    )
+    return len(_HOW_MUCH.findall(text)) + sum(len(_things(m)) - 1 for m in _ENUMERATED.finditer(text))

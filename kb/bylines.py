@@ -133,8 +133,8 @@ HEAD_FIELD = 20  # characters at most of its date line (2021年1月8日 星期�
 
 def masthead(text: str) -> tuple[str, str, str]:
     """The newspaper a page prints its name as ("焦作日报"), the issue's date ("2017年1月12日 星期四") and
-    the head's lines they and the page's staff stand in (the quote), read from the page head; "" for what the page does not
-    print (a story cut from its page)."""
+    the head's lines they and the page's staff stand in (the quote), read from the page head; "" for what
+    the page does not print (a story cut from its page)."""
     from kb.clean import undouble  # the head is doubled like headlines; kb.clean imports this module
 
     paper = day = weekday = ""
