@@ -76,7 +76,7 @@ def test_the_bot_process_answers_like_ask_py(tmp_path, built_db):
     for reply in api.sent():
         got.setdefault(reply["chat_id"], []).append(reply["text"])
     assert len(api.sent()) == len(plan), out[-3000:]
-    assert got == expected
+    assert got == expected, out[-3000:]  # the bot's log says why a reply differs
 
 
 def _run_bot(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
