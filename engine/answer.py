@@ -302,7 +302,7 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
         return fact.unit_class == wanted
     if qtype == "rate":
         return fact.unit_class == "percent"
-    return fact.unit_class not in ("duration", "name", "phone", "")  # those only when asked for
+    return fact.unit_class not in ("duration", "name", "phone", "org", "")  # those only when asked for
 
 
 def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | None) -> bool:
@@ -549,6 +549,22 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
     hits = []
     names = index.aliases_of(q.place) if q.place else ()
     rivals = _place_words(s, index)
+    if q.asks_org:  # 杨希庆是哪个单位派的: an office (the one that sent him), no person's name
+        facts = index.facts.get(s.id, [])
+        people = [f.value for f in facts if f.unit_class == "name"]
+        asked = (*names, *(p for p in people if _asked_person(q, p)))  # the asked person's item's office
+        others = (*rivals, *(p for p in people if not _asked_person(q, p)))
+        for f in facts:
+            if f.unit_class == "org" and not _in_another_item(text, f.start, f.end, asked, others):
+                x = dict(base)
+                x.update(
+                    near=_closeness(s, f.start, f.end, q.concepts),
+                    share=_clause_share(f.clause, q.concepts),
+                    item_share=_item_share(text, f.start, f.end, q.concepts),
+                    unit_asked=1.0,
+                )
+                hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
+        return hits + _org_clauses(q, s, base)
     if q.title:
         for f in index.facts.get(s.id, []):
             if f.unit_class != "name" or not text[: f.start].endswith(q.title):
@@ -581,8 +597,19 @@ def _who_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[
                 person=1.0,
             )
             hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))
-    for a, b in clause_spans(text):
-        clause = text[a:b]
+    return hits + _org_clauses(q, s, base)
+
+
+def _asked_person(q: Query, name: str) -> bool:
+    """The question (or the part of the message before it, 杨希庆是哪个单位派的，去的哪个村子) names the person."""
+    return name in q.text or any(name in c.members for c in q.concepts)
+
+
+def _org_clauses(q: Query, s: Sentence, base: dict) -> list[Hit]:
+    """The sentence's clauses naming an office or organisation (市商务局、发改委、财政局联合组织…)."""
+    hits = []
+    for a, b in clause_spans(s.text):
+        clause = s.text[a:b]
         if _ORG.search(clause):
             x = dict(base)
             x.update(
@@ -734,7 +761,7 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
         for f in index.facts.get(s.id, [])
         if f.unit_class == "name" and not re.search(re.escape(f.value) + "[村乡镇县市区]", text)
     ]
-    people = tuple(n for n in named if n in q.text)
+    people = tuple(n for n in named if _asked_person(q, n))
     sources = [(text, True)] + ([(s.before, False)] if f"该{kind}" in text else [])
     for source, own in sources:
         found: list[tuple[int, int, str, bool]] = []

@@ -472,7 +472,10 @@ class Engine:
             answers.append(self._answer(state, sub, t))
             stated.update((source.quote, answers[-1].value) for source in answers[-1].sources)
             prev = sub
-        sure = math.prod(a.confidence for a in answers)
+        # as sure as its least sure part: the parts of one message are about one thing and stand or fall
+        # together (out of fold, the least sure part's confidence is the share of such answers right; the
+        # product of the parts' said 0.6-0.8 of answers 88 % right)
+        sure = min(a.confidence for a in answers)
         values = [a.value for a in answers]
         if not all(a.found and a.value for a in answers) or len(set(values)) < len(values):
             return None

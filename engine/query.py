@@ -232,6 +232,7 @@ class QueryParser(EnglishParsing):
             qualifier=qualifier,
             asks_from=said("asks_from"),
             asks_target=said("asks_target"),
+            asks_org=said("asks_org"),
             per_unit=said("per_unit"),
             beyond=not english and bool(BEYOND_ASKED.search(q.text)),
         )

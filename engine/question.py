@@ -99,6 +99,7 @@ class Query:
     qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)
     asks_from: bool = False  # where a change began (原来, 从)
     asks_target: bool = False  # a plan or target (计划, 力争, 能不能)
+    asks_org: bool = False  # an office, not a person (哪个单位派的, 哪个部门)
     per_unit: bool = False  # a figure per household, person, year… (每户补多少, 人均): not a total
     beyond: bool = False  # how much above or below another figure (比全省平均高多少): the difference
     measure: str | None = None  # the measure word asked with (多少张床位: 张)

@@ -248,6 +248,7 @@ SLOTS = {
     "remaining",
     "total",
     "done",
+    "asks_org",
     "new",
     "asks_from",
     "asks_target",

@@ -8,6 +8,7 @@ import re
 from kb.names import names
 from kb.numbers import COMPARED, RELATIVE_YEAR, figures, phones, years
 from kb.roles import qualifier, role
+from kb.senders import senders
 from kb.split import clause_at, clause_spans
 
 _LEAD = re.compile(
@@ -105,6 +106,8 @@ def extract(sentence: str, article_year: int | None = None, carried: int | None 
         )
     for m in phones(sentence):
         rows.append(_text_fact(sentence, *m.span("number"), "phone", None))
+    for start, end in senders(sentence):  # 市水利局派驻…: the office that sent a cadre or a team
+        rows.append(_text_fact(sentence, start, end, "org", None))
     for start, end, _name in names(sentence):  # the name is sentence[start:end]
         span = clause_at(sentence, start)
         rows.append(_text_fact(sentence, start, end, "name", year_of(sentence, span, article_year, start)[0]))

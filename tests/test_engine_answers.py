@@ -891,3 +891,13 @@ def test_a_day_said_in_the_sentence_before_is_the_day_of_what_follows_it(engine)
 def test_the_year_before_after_a_question_of_no_year_repeats_nothing(engine):
     assert engine.ask("汝阳县有多大", session="y4").found
     assert not engine.ask("那前一年呢", session="y4").found  # no year to count back from
+
+
+def test_which_office_sent_a_person_is_the_office_of_their_item(engine):
+    """哪个单位派的 asks an office, not a person: the one of the item naming him (市水利局派驻…杨希庆), not the
+    市委组织部 standing right after his name; and a second part of the message about the same person."""
+    ans = engine.ask("杨希庆是哪个单位派的")
+    assert ans.found and ans.value == "市水利局"
+    both = engine.ask("杨希庆是哪个单位派的，去的哪个村子")
+    assert both.found and "市水利局" in both.value and "岩山村" in both.value and "孔亚平" not in both.value
+    assert engine.ask("周窑村的帮扶工作队是哪个单位派的").value == "市审计局"

@@ -102,3 +102,20 @@ def test_a_sentence_opening_with_qizhong_goes_on_in_the_year_of_the_one_before()
     rows = extract("其中，中心城区集中开工项目12个，总投资90.29亿元。", 2019, carried=2019)
     assert {r["value"]: r["year"] for r in rows} == {"12个": 2019, "90.29亿元": 2019}
     assert extract("中心城区集中开工项目12个。", 2019, carried=2019)[0]["year"] is None
+
+
+def test_the_office_that_sends_a_cadre_or_team_is_a_fact():
+    """市水利局派驻…第一书记杨希庆: the sending office, each of an enumeration's items its own (市委组织部,
+    not 委组织部 nor the 市总工会 of the item before); no office where nothing is sent."""
+    s = (
+        "我市已涌现出市总工会派驻沁阳市紫陵镇范村第一书记孔亚平、市水利局派驻孟州市槐树乡岩山村第一书记杨希庆、"
+        "市委组织部派驻武陟县小董乡南官庄村第一书记王建国等一批扶贫先进典型。"
+    )
+    assert [f["value"] for f in extract(s) if f["unit_class"] == "org"] == [
+        "市总工会",
+        "市水利局",
+        "市委组织部",
+    ]
+    team = "2016年8月22日，市公安局驻修武县西村乡平顶爻村帮扶工作队的同志在平顶爻村现场解决问题。"
+    assert [f["value"] for f in extract(team) if f["unit_class"] == "org"] == ["市公安局"]
+    assert not [f for f in extract("选派驻村第一书记238名，驻村工作队员726名。") if f["unit_class"] == "org"]
