@@ -12,6 +12,13 @@ _ROLE = r"(?:本报|首席|见习|特约)*(记者|通讯员)"
 _NAME = r"([\u4e00-\u9fff]{2,3}?)(?=本报|首席|记者|通讯员|[）)\s，、]|$)"
 _BYLINE = re.compile(_ROLE + _NAME)
 _LINE = re.compile(r"^(?:本报讯[（(])?" + _ROLE)
+_ONLY = re.compile(rf"(?:{_ROLE}[\u4e00-\u9fff]{{2,3}})+")  # 本报记者郭树勋本报通讯员吴明, nothing else
+
+
+def byline_line(line: str) -> bool:
+    """Whether a line of the page is a byline and nothing else: it ends its paragraph (the headline
+    under it, 全面小康不落一人, is no part of the names)."""
+    return bool(_ONLY.fullmatch(line))
 
 
 def byline(paragraph: str) -> str | None:

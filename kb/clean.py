@@ -6,7 +6,7 @@ import re
 import statistics
 import unicodedata
 
-from kb.bylines import PHOTO_CREDIT
+from kb.bylines import PHOTO_CREDIT, byline_line
 
 _DOUBLED = re.compile(r"(?:(.+?)\1)+")
 _TERMINAL = "。！？!?；;：:”」』）)…"
@@ -132,7 +132,9 @@ def paragraphs(text: str) -> list[str]:
         for i, line in enumerate(block):
             current.append(line)
             is_heading = line[-1] not in _TERMINAL and len(line) < 0.6 * typical and i + 1 < len(block)
-            if is_heading and block[i + 1][0] not in _CONTINUES:
+            if (is_heading and block[i + 1][0] not in _CONTINUES) or (
+                i + 1 < len(block) and byline_line(line)
+            ):
                 split.append(current)
                 current = []
         if current:
@@ -144,7 +146,10 @@ def paragraphs(text: str) -> list[str]:
             head = block[0]
             # a story's lead (本报讯（记者…）) starts its own paragraph, whatever the line before it
             open_end = (
-                tail[-1] not in _TERMINAL and not _FURNITURE.match(head) and not _STORY_LEAD.match(head)
+                tail[-1] not in _TERMINAL
+                and not _FURNITURE.match(head)
+                and not _STORY_LEAD.match(head)
+                and not byline_line(tail)  # 本报记者 郭树勋 本报通讯员 吴 明: ends, whatever comes after
             )
             continues = head[0] in _CONTINUES or (tail[-1].isdigit() and head[0].isdigit())
             if open_end and (continues or (len(tail) >= 0.7 * typical and _is_cjk_or_digit(head[0]))):

@@ -1,3 +1,4 @@
+from kb.bylines import byline
 from kb.clean import paragraphs, squeeze_spaces, undouble
 from kb.split import clause_spans, sentences
 
@@ -48,3 +49,12 @@ def test_a_story_lead_starts_its_own_paragraph_after_a_headline():
     paras = paragraphs(text)
     assert paras[-1].startswith("本报讯")  # its byline is the pork story's, not the headline's story
     assert any(p.endswith("如期脱贫摘帽") for p in paras)
+
+
+def test_a_byline_line_ends_its_paragraph():
+    """本报记者 郭树勋 本报通讯员 吴 明 above a subheading: the names alone (the subheading joined to them
+    made 吴明全面小康… no name, and 小康 a person)."""
+    text = "沁阳行动\n\n本报记者 郭树勋 本报通讯员 吴 明\n\n全面小康不落一人\n\n每周专题研究扶贫工作是去年以来沁阳市委常委会的必修课。\n"
+    paras = paragraphs(text)
+    assert "本报记者郭树勋本报通讯员吴明" in paras
+    assert byline("本报记者郭树勋本报通讯员吴明") == "记者 郭树勋；通讯员 吴明"
