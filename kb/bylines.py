@@ -69,6 +69,15 @@ def assign(paragraphs: list[str]) -> list[str | None]:
         while j >= 0 and _headline(paragraphs[j]) and not (leading[j] or closing[j]):
             out[j] = lead
             j -= 1
+    # a byline line set under the text of its story (…进行免费产前诊断。 本报记者 智慧 通讯员 耿梅), not under
+    # a headline: the story's, back to the headline or credit that ends the one before
+    for i, lead in enumerate(leading):
+        if not lead or re.search(r"[，。]", paragraphs[i]) or i == 0 or _headline(paragraphs[i - 1]):
+            continue
+        j = i - 1
+        while j >= 0 and not (leading[j] or closing[j] or _headline(paragraphs[j])):
+            out[j] = lead
+            j -= 1
     first = next((b for b in out if b), None)
     return [b or first for b in out]
 

@@ -75,3 +75,21 @@ def test_the_page_head_gives_the_newspaper_and_the_issue_date():
         "",
         "",
     )
+
+
+def test_a_byline_line_under_its_storys_text_is_that_storys():
+    """本报记者 智慧 通讯员 耿梅 set below the story's last paragraph (its headline further down the page):
+    the story's text back to the credit closing the story before is theirs, not the earlier lead's."""
+    paras = [
+        "本报讯（记者李迎博）记者日前获悉，投放储备肉。",
+        "储备肉的正文。",
+        "一周要闻",
+        "上周，民政部印发指导意见。 （郭宁康）",
+        "没有全民健康，就没有全面小康。",
+        "我市将继续免费开展一次宫颈癌和乳腺癌筛查。",
+        "本报记者智慧通讯员耿梅",
+        "再添150个标准化村卫生室",
+    ]
+    out = assign(paras)
+    assert out[:2] == ["记者 李迎博", "记者 李迎博"] and out[3] == "作者 郭宁康"
+    assert out[4:] == ["记者 智慧；通讯员 耿梅"] * 4
