@@ -487,6 +487,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
             per_agree=float(q.per_unit and per),
             beyond=float(q.beyond and bool(BEYOND_STATED.search(s.text[: f.start]))),
+            restated=float(any(abs(f.amount - a) <= 0.02 * a for a in q.given)),
             plain_per=float(not q.per_unit and per),
         )
         hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))

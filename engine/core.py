@@ -363,6 +363,15 @@ class Engine:
             # asks the end alone; and a change of figures when figures are asked (not 从“要我富”到“我要富”)
             figures = _figures(q) > 0
             hits = [h for h in hits if h.features.get("change") and (not figures or _DIGIT.search(h.value))]
+        if (
+            q.given
+            and q.qtype in ("how_many", "rate", "what")
+            and not q.asks_from
+            and not state.parser.has_cue(q.text, "yesno")
+        ):  # 培训了1.8万多…最后多少人上岗: what the resident already knows is no answer to what they ask (it is
+            # said beside the answer); but where a change began (从78个减到还剩几个) is its start, and 是不是
+            # 到了99% asks whether the figure stated is the one
+            hits = [h for h in hits if not h.features.get("restated")] or hits
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
@@ -561,7 +570,9 @@ class Engine:
             )
         stated, sep = value, "; " if en else "；"  # the best figure as the reply says it, and their separator
         second = None if listed else self._second_figure(q, best, index) or self._beyond_base(q, best, index)
-        beside = None if second or listed else self._beside_figure(q, best, index)
+        beside = (
+            None if second or listed else self._given(q, best, index) or self._beside_figure(q, best, index)
+        )
         # 多少个乡镇、贫困村和贫困户: each thing's figure, in the question's order; 多少笔，多少钱: the figure beside it
         together = listed or (sorted((best.fact, second), key=lambda f: f.start) if second else None)
         if together:
@@ -674,6 +685,21 @@ class Engine:
             return any((m in best.fact.clause) != (m in f.clause) for m in said)
 
         return [f for f in others if not apart(f)]
+
+    @staticmethod
+    def _given(q: Query, best: finder.Hit, index: KnowledgeIndex):
+        """The figure the question states itself, in the answer's sentence (培训了1.8万多…最后多少人上岗:
+        1.75万人（1.8万余名）): said beside the answer, so the resident sees which one it goes with."""
+        if not best.fact or not q.given or best.features.get("restated"):
+            return None
+        return next(
+            (
+                f
+                for f in index.facts.get(best.sentence.id, [])
+                if f.amount and any(abs(f.amount - a) <= 0.02 * a for a in q.given)
+            ),
+            None,
+        )
 
     @staticmethod
     def _beside_figure(q: Query, best: finder.Hit, index: KnowledgeIndex):

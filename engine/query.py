@@ -27,7 +27,7 @@ from engine.question import (
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import pace, tokens
-from kb.numbers import is_baseline
+from kb.numbers import figures, is_baseline
 from kb.numerals import small_numeral
 from kb.places import word_cuts
 
@@ -227,6 +227,9 @@ class QueryParser(EnglishParsing):
                 concepts=tuple(c for c in q.concepts if not cues & set(c.members)),
                 extra={**q.extra, "unmatched": unmatched} if "unmatched" in q.extra else q.extra,
             )
+        # what the resident already knows is not what they ask: figures written in digits (a Chinese
+        # numeral's reading is less sure: 两千二百零七户 reads as 七户)
+        given = [f for f in figures(q.text) if f.text[0].isdigit() and f.unit_class != "year"]
         return replace(
             q,
             qualifier=qualifier,
@@ -235,6 +238,7 @@ class QueryParser(EnglishParsing):
             asks_org=said("asks_org"),
             per_unit=said("per_unit"),
             beyond=not english and bool(BEYOND_ASKED.search(q.text)),
+            given=tuple(f.amount for f in given),
         )
 
     def _credit(self, q: Query, low: str, english: bool) -> str | None:
@@ -289,6 +293,13 @@ class QueryParser(EnglishParsing):
                 elif not cue.isascii():
                     out[False].append((qt.name, None, cue))
         return out
+
+    def has_cue(self, text: str, kind: str) -> bool:
+        """Whether a Chinese text holds a cue of a kind of question (是不是…: yesno), whatever kind it is typed."""
+        return any(
+            name == kind and (cue in text if pattern is None else pattern.search(text))
+            for name, pattern, cue in self._cues[False]
+        )
 
     def cue_words(self, text: str) -> frozenset[str]:
         """The question words a Chinese text holds (叫啥, 哪个单位), none inside a longer one it holds."""
@@ -612,6 +623,8 @@ class QueryParser(EnglishParsing):
                 continue
             if len(token) < 2 or token in self.intents.stopwords or not re.search(r"[\u4e00-\u9fff]", token):
                 continue
+            if _MAGNITUDE.fullmatch(token):  # 1.8万多: what is left of a figure the question states
+                continue
             if all(ch in self._stop_chars for ch in token):  # 是从, 都有: stop characters jieba joined
                 continue
             if token not in self.synonym_of and not self.index.containing(token):
@@ -670,6 +683,9 @@ class QueryParser(EnglishParsing):
             out.append(t)
             i += 1
         return out
+
+
+_MAGNITUDE = re.compile(r"[万亿千百十余多几]+")
 
 
 def _rise_in_one_year(text: str) -> bool:

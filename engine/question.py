@@ -102,6 +102,7 @@ class Query:
     asks_org: bool = False  # an office, not a person (哪个单位派的, 哪个部门)
     per_unit: bool = False  # a figure per household, person, year… (每户补多少, 人均): not a total
     beyond: bool = False  # how much above or below another figure (比全省平均高多少): the difference
+    given: tuple[float, ...] = ()  # amounts the question states itself (培训了1.8万多…最后多少人上岗)
     measure: str | None = None  # the measure word asked with (多少张床位: 张)
     measures: tuple[str, ...] = ()  # every measure word asked with (分几批培育了多少个: 批, 个)
     units_asked: tuple[str | None, ...] = ()  # per 多少/几 of a question asking two figures, the kind wanted

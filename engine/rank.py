@@ -65,6 +65,7 @@ FEATURES = (
     "plain_new",  # … what is new (新增, 新建)
     "per_agree",  # a figure per household, person or year is asked (每户, 人均), and this is one
     "plain_per",  # no such figure is asked, and this is one
+    "restated",  # the figure is one the question states itself (培训了1.8万多…最后多少人上岗: not 1.8万余名)
     "beyond",  # the difference from another figure is asked (比全省高多少), and this is one (高于全省…0.7个百分点)
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)

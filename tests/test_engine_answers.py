@@ -901,3 +901,18 @@ def test_which_office_sent_a_person_is_the_office_of_their_item(engine):
     both = engine.ask("杨希庆是哪个单位派的，去的哪个村子")
     assert both.found and "市水利局" in both.value and "岩山村" in both.value and "孔亚平" not in both.value
     assert engine.ask("周窑村的帮扶工作队是哪个单位派的").value == "市审计局"
+
+
+def test_a_figure_the_question_states_is_said_beside_the_answer_not_as_it(engine):
+    """培训了1.8万多贫困劳力，最后多少人上岗: the resident knows the 1.8万; the answer is the 1.75万 who found
+    work, with the figure they gave beside it. 是不是到了99% asks about the figure it states."""
+    ans = engine.ask("焦作培训了1.8万多贫困劳力 最后多少人上岗")
+    assert ans.found and ans.value.startswith("1.75万人") and "1.8万余名" in ans.value
+    assert engine.ask("汝阳县域内贫困村退出比例是不是到了99%").value == "99%"
+
+
+def test_dialect_how_many(engine):
+    """多老些 (Henan: how many) asks a figure; 老些 is no topic."""
+    q = engine._state.parser.parse("周口市县两级派了多老些工作队？")
+    assert q.qtype == "how_many" and not any("老些" in m for c in q.concepts for m in c.members)
+    assert engine.ask("周口市县两级派了多老些工作队？").value == "1031个"
