@@ -302,7 +302,7 @@ def _unit_ok(fact: Fact, wanted: str | None, qtype: str) -> bool:
         return fact.unit_class == wanted
     if qtype == "rate":
         return fact.unit_class == "percent"
-    return fact.unit_class not in ("duration", "name", "phone", "org", "")  # those only when asked for
+    return fact.unit_class not in ("duration", "name", "phone", "org", "multiple", "")  # only when asked for
 
 
 def _year_ok(fact_year: int | None, since: bool, q: Query, subject_year: int | None) -> bool:

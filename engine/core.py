@@ -375,6 +375,10 @@ class Engine:
         stated = q.extra.get("stated")
         if stated:  # a later part of a message asking two things: not the figure stated for the one before
             hits = [h for h in hits if (h.sentence.text, h.value) not in stated]
+            if q.qtype in ("what", "list", "where", "who"):  # … nor the clause holding it (都建啥 after
+                # 总投资多少: not 启动总投资42.9亿元的文化产业项目, which that answer quoted)
+                said = [(t, v) for t, v in stated if _DIGIT.search(v)]  # (a village named is no figure)
+                hits = [h for h in hits if not any(t == h.sentence.text and v in h.value for t, v in said)]
         unmatched = len(q.extra.get("unmatched", ()))
         if q.lang == "en" and unmatched > len(q.concepts):
             hits = []  # more of the question not understood than understood: an honest "I don't know"

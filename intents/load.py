@@ -22,6 +22,7 @@ UNIT_CLASSES = {
     "power",
     "duration",
     "age",
+    "multiple",
     "phone",
 }
 REPLY_KEYS = {

@@ -51,6 +51,7 @@ UNIT_CLASSES: dict[str, tuple[str, ...]] = {
     ),
     "duration": ("天", "年"),
     "age": ("岁",),
+    "multiple": ("倍",),  # 是省定任务450公里的5倍
 }
 _UNITS = sorted(((u, c) for c, us in UNIT_CLASSES.items() for u in us), key=lambda uc: -len(uc[0]))
 UNIT_CLASS = dict(_UNITS)

@@ -916,3 +916,12 @@ def test_dialect_how_many(engine):
     q = engine._state.parser.parse("周口市县两级派了多老些工作队？")
     assert q.qtype == "how_many" and not any("老些" in m for c in q.concepts for m in c.members)
     assert engine.ask("周口市县两级派了多老些工作队？").value == "1031个"
+
+
+def test_how_many_times_and_a_part_asking_what_after_a_figure(engine):
+    """是任务的几倍 asks a multiple (5倍, a figure of its own kind); 都建啥 after 总投资多少 asks what is built,
+    not the clause the figure's answer quoted again."""
+    ans = engine.ask("周口修了多少公里农村公路？是省里任务的几倍？")
+    assert ans.found and "2291公里" in ans.value and "5倍" in ans.value
+    both = engine.ask("周口文化产业项目总投资多少？都建啥")
+    assert both.found and "42.9亿元" in both.value and "大剧院" in both.value

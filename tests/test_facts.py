@@ -119,3 +119,12 @@ def test_the_office_that_sends_a_cadre_or_team_is_a_fact():
     team = "2016年8月22日，市公安局驻修武县西村乡平顶爻村帮扶工作队的同志在平顶爻村现场解决问题。"
     assert [f["value"] for f in extract(team) if f["unit_class"] == "org"] == ["市公安局"]
     assert not [f for f in extract("选派驻村第一书记238名，驻村工作队员726名。") if f["unit_class"] == "org"]
+
+
+def test_a_multiple_is_a_figure():
+    rows = extract("周口市新建改建农村公路2291公里，是省定责任目标任务450公里的5倍。")
+    assert [(f["value"], f["unit_class"]) for f in rows] == [
+        ("2291公里", "length"),
+        ("450公里", "length"),
+        ("5倍", "multiple"),
+    ]
