@@ -33,6 +33,17 @@ _TITLE = re.compile(r"《[^《》]+》")
 # an enumeration that ends as the kind of place asked: 一斗水、九渡、赵庄等村, 等5个县
 _KIND_TAIL = {k: re.compile(f"等(?:[\\d一二三四五六七八九十几]+个)?{k}") for k in LEVEL_OF_KIND}
 _ASPECT_MARK = re.compile(r"[了着过]")
+
+
+def _kind_tail(q: Query, clause: str) -> bool:
+    """The clause's enumeration ends in the kind asked: 一斗水、九渡、赵庄等村 (哪几个村), …振东集团等大型企业
+    (哪些大企业), …永辉超市…等40家门店 (哪些超市: 超市 among the last words before 等… ends)."""
+    if q.place_kind:
+        return bool(_KIND_TAIL[q.place_kind].search(clause))
+    kind = q.item_kind
+    return bool(kind) and bool(re.search(f"等[^，。；、]{{0,6}}{re.escape(kind[-2:])}", clause))
+
+
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
 
 
@@ -716,7 +727,7 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             list_size=float(bool(q.list_size) and len(items) == q.list_size),
             where_cue=float(bool(_WHERE_CUE.search(clause))),
             # 一斗水、九渡、赵庄等村: an enumeration of the kind of place asked (哪几个村)
-            kind_tail=float(bool(q.place_kind and items and _KIND_TAIL[q.place_kind].search(clause))),
+            kind_tail=float(bool(items and _kind_tail(q, clause))),
             short=float(len(clause) < 6),
             figured=float(bool(DIGIT.search(clause))),
             **_clause_qualifier(clause, q),

@@ -76,6 +76,7 @@ _WHICH_PLACE = re.compile(
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
 _PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
+_WHICH_ITEMS = re.compile(r"哪(?:些|几[个家种项类所条位]?|[两三四五六七八九十][个家种项类所条位])")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
 
@@ -482,6 +483,7 @@ class QueryParser(EnglishParsing):
             since=since,
             wants_time=wants_time,
             list_size=list_size,
+            item_kind=self._item_kind(text) if qtype in ("list", "where") else None,
             place_kind=(which_place.group(1) or which_place.group(2)) if which_place else None,
             place_many=bool(
                 which_place and re.search(r"哪(?:些|几|[两俩三四五六七八九十])", which_place.group(0))
@@ -491,6 +493,15 @@ class QueryParser(EnglishParsing):
             years=years if len(years) == 2 else (),
             units_asked=self._units_asked(text),
         )
+
+    def _item_kind(self, text: str) -> str | None:
+        """The noun right after 哪些/哪几个… (靠哪些大企业搞产业: 企业), a one-character word before it skipped."""
+        m = _WHICH_ITEMS.search(text)
+        if not m:
+            return None
+        words = [w for w in self.tokenizer.lcut(text[m.end() : m.end() + 8]) if w.strip()]
+        noun = next((w for w in words[:2] if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w)), None)
+        return noun if noun and noun not in self.intents.stopwords else None
 
     def _places_zh(self, text: str) -> tuple[list[str], str]:
         places: list[str] = []

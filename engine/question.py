@@ -94,6 +94,9 @@ class Query:
     wants_time: bool = False  # a time of day: 几点到几点
     list_size: int | None = None  # how many items a list question names: 哪六个 -> 6
     place_kind: str | None = None  # 村/县/乡/镇…: the question asks which one (哪个村)
+    item_kind: str | None = (
+        None  # the noun a list question asks items of (哪些大企业: 企业; 哪几家超市: 超市)
+    )
     place_many: bool = False  # … or which ones (哪些县, 哪几个县): all of them
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)

@@ -925,3 +925,10 @@ def test_how_many_times_and_a_part_asking_what_after_a_figure(engine):
     assert ans.found and "2291公里" in ans.value and "5倍" in ans.value
     both = engine.ask("周口文化产业项目总投资多少？都建啥")
     assert both.found and "42.9亿元" in both.value and "大剧院" in both.value
+
+
+def test_a_list_asks_items_of_the_kind_it_names(engine):
+    """哪些大企业: the enumeration that ends 等大型企业, not the projects' one beside it."""
+    assert engine._state.parser.parse("沁县靠哪些大企业搞产业扶贫").item_kind == "企业"
+    ans = engine.ask("沁县靠哪些大企业搞产业扶贫")
+    assert ans.found and "璐宝集团" in ans.value and "谷子" not in ans.value
