@@ -34,6 +34,8 @@ _EN_COUNTED = (
 )
 
 
+_WHAT_IS = re.compile(r"\s*what(?:'s| is| was| were| are)\b")
+_NOT_A_FIGURE = re.compile(r"\b(?:used|mean|means|meant|like|about|for|do|does|did|doing|happen|happened)\b")
 _NAME_EN = re.compile(r"\b([A-Z][a-z]{1,5})[ -]([A-Z][a-z']{1,7})\b")  # family name, given name
 
 
@@ -120,6 +122,16 @@ class EnglishParsing:
         if unit == "area" and not words and places:  # Which county is bigger: a place's size is its area
             area = self.intents.implied_units["area"][0]
             words.append(self.synonym_of.get(area, (area,)))
+        if (
+            qtype == "what"
+            and unit is None
+            and _WHAT_IS.match(low)
+            and not _NOT_A_FIGURE.search(low)
+            and len(_YEAR_EN.findall(low)) < 2  # … in 2014, and in 2020: the change the sentence states
+        ):
+            # What was Qin County's GDP / the per-capita income …: a quantity's name asks its figure
+            unit = self._implied_unit(words)
+            qtype = "how_many" if unit else qtype
         unknown = None
         if not places:  # a capitalised word nothing else explains may be a place the articles lack
             caps = [w for w in re.findall(r"\b[A-Z][a-z]+\b", text[1:]) if w.lower() in leftovers]
@@ -144,6 +156,14 @@ class EnglishParsing:
             since=since,
             extra={"unmatched": leftovers},
         )
+
+    def _implied_unit(self, words: list[tuple[str, ...]]) -> str | None:
+        """The kind of figure the question's words name (收入 in 人均纯收入: money), if one does."""
+        for members in words:
+            for cls, implied in self.intents.implied_units.items():
+                if any(len(w) >= 2 and w in m for w in implied for m in members):
+                    return cls
+        return None
 
     def _negative(self, zh: str) -> str:
         """The articles' word for not having done it (已脱贫, 脱贫 -> 未脱贫; 出列 -> 未出列), when they have

@@ -208,3 +208,11 @@ def test_which_is_bigger_compares_the_two_places_areas(engine):
     assert ans.found and "1332" in ans.value and "1320" in ans.value and ans.value.count("；") == 0
     sent = engine.ask("Which sent more first secretaries to villages, Ruyang or Qin County?")
     assert "238" in sent.value and "179" in sent.value
+
+
+def test_what_was_a_quantity_asks_its_figure(engine):
+    """What was Qin County's GDP: a figure the articles do not give (they say its growth ranks high), so
+    an honest no, not the clause; What's the total investment of …: the figure."""
+    assert not engine.ask("What was Qin County's GDP in 2019?").found
+    ans = engine.ask("What's the total investment of Qin County's lakeside tourism development project?")
+    assert ans.found and "7.98亿元" in ans.value
