@@ -246,6 +246,10 @@ class Engine:
         if said and last.year is None and q.year is None:
             return q  # 那前一年呢 after a question of no year: no year to count from, nothing to repeat
         own = tuple(c for c in q.concepts if not any(m in w for m in c.members for w in said))
+        # 那市长去了哪 after 王小平书记去哪暗访了: another office's holder, asked the last question's kind of
+        # thing, not the person before nor what he did
+        other_office = any(self._is_role(c) for c in own) and not set(own) & set(last.concepts)
+        last_concepts = () if other_office else last.concepts
         merged = replace(
             last,
             text=q.text,
@@ -264,7 +268,7 @@ class Engine:
             # … nor are the span's two years asked again once the follow-up asks a thing of its own
             years=q.years or (() if own else last.years),
             title=q.title or last.title,
-            concepts=follow_up_concepts(last.concepts, own),
+            concepts=follow_up_concepts(last_concepts, own),
             body=q.body if own else last.body,
             # 那一年平均涨多少 asks afresh (a rate, not the money of 收入从多少涨到多少); 农村的呢 does not
             unit_class=q.unit_class or (None if q.typed and own else last.unit_class),
@@ -275,6 +279,10 @@ class Engine:
             followup=True,
         )
         return merged
+
+    def _is_role(self, c) -> bool:
+        """The concept is an office (市长, 书记: vocabulary.yaml titles)."""
+        return any(m in self.intents.titles for m in c.members)
 
     def _on_topic(self, q: Query, session: str | None) -> Query | None:
         """A question naming no place, asked after one that did, read as about that place and thing too

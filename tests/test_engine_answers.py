@@ -932,3 +932,10 @@ def test_a_list_asks_items_of_the_kind_it_names(engine):
     assert engine._state.parser.parse("沁县靠哪些大企业搞产业扶贫").item_kind == "企业"
     ans = engine.ask("沁县靠哪些大企业搞产业扶贫")
     assert ans.found and "璐宝集团" in ans.value and "谷子" not in ans.value
+
+
+def test_a_follow_up_naming_another_office_drops_the_person_before(engine):
+    """那市长去了哪 after 王小平书记…去哪暗访了: where the mayor went (温县、武陟县), not the secretary's visit."""
+    engine.ask("王小平书记不打招呼去哪几个县暗访了", session="offices")
+    ans = engine.ask("那市长去了哪", session="offices")
+    assert ans.found and "温县" in ans.value and "修武" not in ans.value
