@@ -329,7 +329,7 @@ class Engine:
         q = replace(q, title=title_for_place(q.title, q.place))
         if q.qtype == "compare" and len(q.places) >= 2:
             return self._compare(state, q, t)
-        texts = state.parser.parts(q.text) if not q.followup and q.qtype != "compare" else [q.text]
+        texts = state.parser.parts(q.text) if q.qtype != "compare" else [q.text]
         if (
             len(q.years) == 2
             and len(q.places) < 2
@@ -475,7 +475,12 @@ class Engine:
         for sub in asked:
             if prev is None:  # the first: the message's place and year (a follow-up's, from the chat)
                 sub = replace(
-                    sub, places=sub.places or q.places, year=q.year if sub.year is None else sub.year
+                    sub,
+                    places=sub.places or q.places,
+                    year=q.year if sub.year is None else sub.year,
+                    # 他是哪天走的 在哪个村: a follow-up's parts are about the chat's person or thing
+                    concepts=q.concepts if q.followup else sub.concepts,
+                    title=sub.title or (q.title if q.followup else None),
                 )
             else:
                 sub = replace(

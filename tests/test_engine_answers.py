@@ -939,3 +939,10 @@ def test_a_follow_up_naming_another_office_drops_the_person_before(engine):
     engine.ask("王小平书记不打招呼去哪几个县暗访了", session="offices")
     ans = engine.ask("那市长去了哪", session="offices")
     assert ans.found and "温县" in ans.value and "修武" not in ans.value
+
+
+def test_a_follow_up_asking_two_things_answers_both_of_the_chats_person(engine):
+    """他是哪天走的 在哪个村 after a question on 张水林: the day and the village, both of him."""
+    engine.ask("沁县郭村镇那个累倒在扶贫一线的第一书记叫啥", session="two-parts")
+    ans = engine.ask("他是哪天走的 在哪个村", session="two-parts")
+    assert ans.found and "2018年12月4日" in ans.value and "丁家山村" in ans.value
