@@ -27,6 +27,7 @@ from engine.question import (
     enumerated_asked,
     figures_asked,
     follow_up_concepts,
+    pair_of_one_kind,
     title_for_place,
 )
 from engine.rank import Ranker, sigmoid, weights_path
@@ -923,7 +924,8 @@ class Engine:
             )
         if len(rows) < 2 or sure < self.ranker.threshold:
             return self._not_found(state, q, t)
-        if each or EACH.search(q.text) and not _MORE_LESS_ASKED.search(q.text):  # 各多少: both, no verdict
+        # 各多少, 基层就诊率和县域就诊率要到多少: both, no verdict
+        if each or (EACH.search(q.text) or pair_of_one_kind(q.text)) and not _MORE_LESS_ASKED.search(q.text):
             text, value = sep.join(line(p, h) for p, h in rows), stated(rows)
         else:
             fewer = self._asks(q, "asks_less")

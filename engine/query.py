@@ -23,6 +23,7 @@ from engine.question import (
     Query,
     compare_sides,
     mark_head,
+    pair_of_one_kind,
 )
 from engine.typos import TypoFixer
 from intents import IntentSet
@@ -408,7 +409,7 @@ class QueryParser(EnglishParsing):
             two_places
             and (_COMPARE.search(text) or EACH.search(text))
             or compare_sides(text)
-            and (_ENDS_MORE_LESS.search(text) or EACH.search(text))
+            and (_ENDS_MORE_LESS.search(text) or EACH.search(text) or pair_of_one_kind(text))
         ):
             qtype, typed = "compare", True
         title = next((t for t in self.intents.titles if t in text), None)

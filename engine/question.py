@@ -129,12 +129,31 @@ _EACH_SIDES = re.compile(r"^(.+?)(?:和|跟|与|同)(.+?)[，,\s]*(?:各自|各|
 _MORE_LESS = re.compile(r"(?:更|比较|最)?(?:多|少|高|低|大|小)(?:一些|一点|些)?[吗呢啊呀？?！!。]*$")
 
 
+# 基层就诊率和县域就诊率要到多少: two figures of one kind (their names end alike), asked together
+_SAME_HEAD_SIDES = re.compile(
+    r"^([\u4e00-\u9fff]{2,14}?)(?:和|跟|与)([\u4e00-\u9fff]{2,14}?)((?:要|将|能)?(?:到|达到|是|有|为)?多少[？?]?)$"
+)
+
+
+def pair_of_one_kind(text: str) -> bool:
+    """Whether the question asks the figures of two things whose names end in the same word (…看病率和…看病率
+    要到多少), each its own figure, as 各 would say."""
+    m = _SAME_HEAD_SIDES.match(text)
+    return bool(m) and m.group(1)[-1] == m.group(2)[-1]
+
+
 def compare_sides(text: str) -> list[tuple[str, str]] | None:
     """The two things a comparison names (修那两条路跟建医养中心，哪个花的钱多), each with a question of
     its own ("修那两条路花的钱多少"); None when the question names no two things."""
-    m = _SIDES.match(text) or _EACH_SIDES.match(text)
+    m = (
+        _SIDES.match(text)
+        or _EACH_SIDES.match(text)
+        or (_SAME_HEAD_SIDES.match(text) if pair_of_one_kind(text) else None)
+    )
     if not m:
         return None
+    if m.re is _SAME_HEAD_SIDES:
+        return [(side, f"{side}{m.group(3)}") for side in (m.group(1), m.group(2))]
     rest = _MORE_LESS.sub("", m.group(3))
     # 哪个人多, 哪个钱多: a lone noun is what is counted (多少人), not a verb asking how much (发得多少)
     ask = f"多少{rest}" if len(rest) == 1 else f"{rest}多少"

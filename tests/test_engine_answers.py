@@ -946,3 +946,9 @@ def test_a_follow_up_asking_two_things_answers_both_of_the_chats_person(engine):
     engine.ask("沁县郭村镇那个累倒在扶贫一线的第一书记叫啥", session="two-parts")
     ans = engine.ask("他是哪天走的 在哪个村", session="two-parts")
     assert ans.found and "2018年12月4日" in ans.value and "丁家山村" in ans.value
+
+
+def test_two_figures_of_one_kind_asked_together_are_both_said(engine):
+    """基层看病率和县里看病率要到多少: two rates (their names end alike), each its own figure, no verdict."""
+    ans = engine.ask("洛阳基层看病率和县里看病率要到多少")
+    assert ans.found and "65%" in ans.value and "90%" in ans.value and "更" not in ans.value
