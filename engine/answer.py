@@ -33,6 +33,7 @@ _TITLE = re.compile(r"《[^《》]+》")
 # an enumeration that ends as the kind of place asked: 一斗水、九渡、赵庄等村, 等5个县
 _KIND_TAIL = {k: re.compile(f"等(?:[\\d一二三四五六七八九十几]+个)?{k}") for k in LEVEL_OF_KIND}
 _ASPECT_MARK = re.compile(r"[了着过]")
+_HEADLINE = re.compile(r"[^。！？!?；;：:]{1,40}")  # a headline or caption: short, ends no sentence
 
 
 def _kind_tail(q: Query, clause: str) -> bool:
@@ -41,7 +42,10 @@ def _kind_tail(q: Query, clause: str) -> bool:
     if q.place_kind:
         return bool(_KIND_TAIL[q.place_kind].search(clause))
     kind = q.item_kind
-    return bool(kind) and bool(re.search(f"等[^，。；、]{{0,6}}{re.escape(kind[-2:])}", clause))
+    if not kind:
+        return False
+    tail = re.escape(kind[-2:])  # …等大型企业; or the kind heads the items: 投放品种为冻前腿瘦肉、…
+    return bool(re.search(f"等[^，。；、]{{0,6}}{tail}|{tail}(?:为|是|有|包括|分别是|：|:)", clause))
 
 
 _COUNTED_NOUN = re.compile(r"[\u4e00-\u9fff“”\"]{2,}?(?=[和与及、，,。；;的]|$)")
@@ -404,6 +408,7 @@ def _base(
         "bm25": bm25,
         "rank": 1.0 / (1 + rank),
         "place_named": float(bool(q.place) and any(a in s.text for a in index.aliases_of(q.place))),
+        "headline": float(_HEADLINE.fullmatch(s.text) is not None),
         "sub_place": float(bool(q.place) and q.place not in s.places),
         "parent_first": float(bool(q.place) and _about_parent(s, q.place, index)),
         f"kind_{kind}": 1.0,

@@ -69,6 +69,7 @@ FEATURES = (
     "beyond",  # the difference from another figure is asked (比全省高多少), and this is one (高于全省…0.7个百分点)
     "counted",  # the noun the figure counts shares the question's words
     "place_named",  # the sentence names the asked place itself (not inherited from context)
+    "headline",  # the sentence is a headline or caption (short, ending no sentence: 可购买政府储备肉)
     "sub_place",  # the sentence is about a town or village of the place asked, not the place itself
     "parent_first",  # the sentence is first about a place holding the one asked (the city of the county)
     "kind_figure",

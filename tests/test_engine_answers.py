@@ -952,3 +952,9 @@ def test_two_figures_of_one_kind_asked_together_are_both_said(engine):
     """基层看病率和县里看病率要到多少: two rates (their names end alike), each its own figure, no verdict."""
     ans = engine.ask("洛阳基层看病率和县里看病率要到多少")
     assert ans.found and "65%" in ans.value and "90%" in ans.value and "更" not in ans.value
+
+
+def test_a_headline_is_no_definition(engine):
+    """登山精神是啥意思: the words it quotes (宁愿苦干改山河，不甘苦熬度岁月), not the headline naming it."""
+    ans = engine.ask("汝阳说的登山精神是啥意思")
+    assert ans.found and "苦干改山河" in ans.value and "指引" not in ans.value
