@@ -958,3 +958,9 @@ def test_a_headline_is_no_definition(engine):
     """登山精神是啥意思: the words it quotes (宁愿苦干改山河，不甘苦熬度岁月), not the headline naming it."""
     ans = engine.ask("汝阳说的登山精神是啥意思")
     assert ans.found and "苦干改山河" in ans.value and "指引" not in ans.value
+
+
+def test_a_one_character_verb_residents_use_is_a_word(engine):
+    """王泉村搬到哪去了: 搬 (move house) is 搬迁; the question names nothing else."""
+    ans = engine.ask("王泉村搬到哪去了")
+    assert ans.found and "段柳村" in ans.value
