@@ -964,3 +964,15 @@ def test_a_one_character_verb_residents_use_is_a_word(engine):
     """王泉村搬到哪去了: 搬 (move house) is 搬迁; the question names nothing else."""
     ans = engine.ask("王泉村搬到哪去了")
     assert ans.found and "段柳村" in ans.value
+
+
+def test_every_count_unit_of_the_articles_is_a_measure_word_and_mushrooms_are_fungi(engine):
+    """多少袋 asks a count in 袋 (the articles' 6100万袋), not the 42.7万亩 of the sentence beside; 蘑菇 is
+    residents' word for 食用菌."""
+    from kb.numbers import UNIT_CLASSES
+
+    measures = set(engine.intents.measure_words["count"])
+    assert set(UNIT_CLASSES["count"]) - {"镇", "乡", "县"} <= measures
+    ans = engine.ask("汝羊种了多少袋蘑菇啊")
+    assert ans.found and ans.value == "6100万袋"
+    assert not engine.ask("汝阳种了多少袋香菇").found or "亩" not in engine.ask("汝阳种了多少袋香菇").value
