@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
-from engine.question import BEYOND_STATED, FILLER_WEIGHT, PAGE_CREDITS, PERSON_WORDS, Concept, Query
+from engine.question import BEYOND_STATED, FILLER_WEIGHT, PAGE_CREDITS, PERSON_WORDS, Concept, Query, restates
 from engine.rank import Ranker
 from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
@@ -503,7 +503,7 @@ def _figure_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> li
             counted=float(bool(f.counted) and _clause_share(f.counted, q.concepts) > 0),
             per_agree=float(q.per_unit and per),
             beyond=float(q.beyond and bool(BEYOND_STATED.search(s.text[: f.start]))),
-            restated=float(any(abs(f.amount - a) <= 0.02 * a for a in q.given)),
+            restated=float(restates(f.amount, q.given)),
             plain_per=float(not q.per_unit and per),
         )
         hits.append(Hit(s, f.value, f.clause, x, base["cov"], f, f.year))

@@ -28,6 +28,7 @@ from engine.question import (
     figures_asked,
     follow_up_concepts,
     pair_of_one_kind,
+    restates,
     title_for_place,
 )
 from engine.rank import Ranker, sigmoid, weights_path
@@ -711,11 +712,7 @@ class Engine:
         if not best.fact or not q.given or best.features.get("restated"):
             return None
         return next(
-            (
-                f
-                for f in index.facts.get(best.sentence.id, [])
-                if f.amount and any(abs(f.amount - a) <= 0.02 * a for a in q.given)
-            ),
+            (f for f in index.facts.get(best.sentence.id, []) if f.amount and restates(f.amount, q.given)),
             None,
         )
 

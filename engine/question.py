@@ -60,6 +60,11 @@ def _share_a_word(a: Concept, b: Concept) -> bool:
     return any(m[i : i + 2] in pairs for m in b.members for i in range(len(m) - 1))
 
 
+def restates(amount: float, given: tuple[float, ...]) -> bool:
+    """Whether a figure's amount is one the question states (within 2 %: its 1.8万多 is the 1.8万余名)."""
+    return any(abs(amount - a) <= 0.02 * a for a in given)
+
+
 def follow_up_concepts(last: tuple[Concept, ...], new: tuple[Concept, ...]) -> tuple[Concept, ...]:
     """What a follow-up asks about: its new concepts (the head) in place of the old ones they resemble
     (住院救助呢 after 门诊救助), added to the others as a refinement (中心城区呢 after 开工项目); filler
