@@ -34,6 +34,9 @@ _EN_COUNTED = (
 )
 
 
+_WHICH_PERSON = re.compile(
+    r"\s*(?:which|what)(?:\s+[a-z'-]+){0,2}?\s+(leaders?|officials?|cadres?|heads?|chiefs?)\b"
+)
 _WHAT_IS = re.compile(r"\s*what(?:'s| is| was| were| are)\b")
 _NOT_A_FIGURE = re.compile(r"\b(?:used|mean|means|meant|like|about|for|do|does|did|doing|happen|happened)\b")
 _NAME_EN = re.compile(r"\b([A-Z][a-z]{1,5})[ -]([A-Z][a-z']{1,7})\b")  # family name, given name
@@ -92,6 +95,13 @@ class EnglishParsing:
         words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
         if title and qtype in ("list", "what", "where") and re.match(r"\s*(?:which|what)\b", low):
             qtype, typed = "who", True  # which provincial governor …: a holder of the title, a person
+        person = _WHICH_PERSON.match(text.lower())
+        if person and qtype in ("list", "what", "where"):  # which provincial leader praised …: a person's
+            qtype, typed = "who", True  # name; the word for a person is what is asked, not a topic
+            asked = set(self.intents.english.get(person.group(1), ())) | set(
+                self.intents.english.get(person.group(1).rstrip("s"), ())
+            )
+            words = [w for w in words if not asked & set(w)]
         leftovers = [
             w
             for w in re.findall(r"[a-z][a-z'-]+", low)

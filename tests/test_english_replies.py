@@ -216,3 +216,10 @@ def test_what_was_a_quantity_asks_its_figure(engine):
     assert not engine.ask("What was Qin County's GDP in 2019?").found
     ans = engine.ask("What's the total investment of Qin County's lakeside tourism development project?")
     assert ans.found and "7.98亿元" in ans.value
+
+
+def test_which_leader_asks_a_person(engine):
+    """Which provincial leader praised Zhoukou: a person's name (陈润儿), 'leader' the kind asked, no topic."""
+    q = engine._state.parser.parse("Which provincial leader praised Zhoukou?")
+    assert q.qtype == "who" and not any("领导" in c.members for c in q.concepts)
+    assert "陈润儿" in (engine.ask("Which provincial leader praised Zhoukou?").value or "")
