@@ -224,7 +224,7 @@ class Engine:
             )
         if gazetteer_answer is not None:
             return gazetteer_answer
-        q = self._with_context(q, session)
+        q = self._with_context(state, q, session)
         topic = self._on_topic(q, session)
         # 一年能卖多少钱 after 沁县有多少个电商扶贫服务站: the chat's place and thing first, the question as
         # it stands (another place's figure) only when that finds nothing
@@ -240,7 +240,7 @@ class Engine:
             self._remember(session, q)
         return result
 
-    def _with_context(self, q: Query, session: str | None) -> Query:
+    def _with_context(self, state: _Loaded, q: Query, session: str | None) -> Query:
         last = self._sessions.get(session) if session is not None else None
         if not last or not q.followup:
             return q
@@ -250,8 +250,13 @@ class Engine:
         own = tuple(c for c in q.concepts if not any(m in w for m in c.members for w in said))
         # 那市长去了哪 after 王小平书记去哪暗访了: another office's holder, asked the last question's kind of
         # thing, not the person before nor what he did
-        other_office = any(self._is_role(c) for c in own) and not set(own) & set(last.concepts)
+        other_office = (any(self._is_role(c) for c in own) and not set(own) & set(last.concepts)) or bool(
+            q.title and last.title != q.title  # 那市长呢 after 杨希庆是哪个单位派的: the mayor, by name
+        )
         last_concepts = () if other_office else last.concepts
+        names = state.index.person_names
+        if any(m in names for c in own for m in c.members):  # 那孔亚平呢 after 杨希庆…: the other person
+            last_concepts = tuple(c for c in last_concepts if not any(m in names for m in c.members))
         merged = replace(
             last,
             text=q.text,
@@ -279,6 +284,7 @@ class Engine:
             # 那中心城区呢 after 开工了多少个项目？总投资多少: both figures again
             extra={**last.extra, "new_words": bool(own), "figures": _figures(last)},
             followup=True,
+            asks_org=q.asks_org if other_office else last.asks_org or q.asks_org,
         )
         return merged
 

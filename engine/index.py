@@ -287,6 +287,11 @@ class KnowledgeIndex:
         return out
 
     @functools.cached_property
+    def person_names(self) -> frozenset[str]:
+        """Every person the articles name (their name facts)."""
+        return frozenset(f.value for fs in self.facts.values() for f in fs if f.unit_class == "name")
+
+    @functools.cached_property
     def with_unit(self) -> dict[str, frozenset[int]]:
         """Unit class -> ids of the sentences holding a figure of it (their `units`)."""
         out: dict[str, set[int]] = {}

@@ -129,6 +129,7 @@ class QueryParser(EnglishParsing):
                 taught.append((member, 2000))
         taught += [(title, 3000) for title in intents.titles]
         taught += [(alias, 3000) for alias in index.alias_to_place]
+        taught += [(name, 3000) for name in sorted(index.person_names)]  # 孔亚平, not 孔 + 亚平
         self.tokenizer = taught_tokenizer(tuple(taught))  # jieba's global one is never taught anything
         self._members = sorted(self.synonym_of, key=len, reverse=True)
         # what a typo may be repaired into: places, domain words, titles, and article words of three or more

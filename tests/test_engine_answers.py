@@ -976,3 +976,12 @@ def test_every_count_unit_of_the_articles_is_a_measure_word_and_mushrooms_are_fu
     ans = engine.ask("汝羊种了多少袋蘑菇啊")
     assert ans.found and ans.value == "6100万袋"
     assert not engine.ask("汝阳种了多少袋香菇").found or "亩" not in engine.ask("汝阳种了多少袋香菇").value
+
+
+def test_a_follow_up_naming_another_person_or_office_asks_of_them(engine):
+    """那孔亚平呢 after 杨希庆是哪个单位派的: 孔亚平's office (a person named is one word, not 孔 + 亚平);
+    那市长呢 after it: not 杨希庆's office again."""
+    engine.ask("杨希庆是哪个单位派的", session="people")
+    assert engine.ask("那孔亚平呢", session="people").value == "市总工会"
+    engine.ask("杨希庆是哪个单位派的", session="office")
+    assert engine.ask("那市长呢", session="office").value != "市水利局"
