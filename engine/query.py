@@ -418,7 +418,10 @@ class QueryParser(EnglishParsing):
         if title is None:  # 沁阳市委一把手: the title residents mean
             alias = next((a for a in self.intents.title_aliases if a in text), None)
             title = self.intents.title_aliases.get(alias) if alias else None
-        if title and re.search(f"(?:哪个|哪位|哪一位|什么){re.escape(alias or title)}", text):
+        if title and (
+            re.search(f"(?:哪个|哪位|哪一位|什么){re.escape(alias or title)}", text)
+            or re.search(r"是(?:哪个|哪位|哪一位)[？?]?$", text)  # 沁县县委书记是哪个: the holder
+        ):
             qtype, typed = "who", True  # 哪个省长来周口夸过: which holder of the title, a person's name
         if typed and qtype != "who":
             title = None  # 有多少名第一书记: the title is what is counted, not whose name is asked

@@ -985,3 +985,8 @@ def test_a_follow_up_naming_another_person_or_office_asks_of_them(engine):
     assert engine.ask("那孔亚平呢", session="people").value == "市总工会"
     engine.ask("杨希庆是哪个单位派的", session="office")
     assert engine.ask("那市长呢", session="office").value != "市水利局"
+
+
+def test_an_office_then_which_one_asks_its_holder(engine):
+    """沁县县委书记是哪个: the holder's name, as 哪个县委书记 asks it."""
+    assert engine.ask("沁县县委书记是哪个").value == "卢展明"
