@@ -14,7 +14,7 @@ from engine.index import Fact, KnowledgeIndex, Sentence
 from engine.normalize import fold
 from engine.question import BEYOND_STATED, FILLER_WEIGHT, PAGE_CREDITS, PERSON_WORDS, Concept, Query, restates
 from engine.rank import Ranker
-from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
+from kb.numbers import DATE_RE, MONTH_PART_RE, RELATIVE_YEAR, SINCE, TIME_RE, WEEKDAY_RE, YEAR_RE, figures
 from kb.places import LEVEL_OF_KIND
 from kb.roles import CHANGE, PLANNED, qualifier
 from kb.split import clause_at, clause_spans
@@ -530,7 +530,7 @@ def _date_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
             found += [
                 (m.start(), m.end(), m.group(0))
                 for m in YEAR_RE.finditer(text)
-                if m.group("since") != "以来" or q.asks_from or q.since
+                if m.group("since") not in SINCE or q.asks_from or q.since
             ]
     if (
         not found

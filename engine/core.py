@@ -59,6 +59,7 @@ def _holds(q: Query, words: tuple[str, ...]) -> bool:
     return any(w in low for w in words)
 
 
+_HE_OR_SHE = re.compile(r"[他她](?!们)")
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
 
@@ -237,6 +238,8 @@ class Engine:
         else:
             result = self._answer(state, q, t, trace)
         if session is not None and not q.smalltalk and (q.concepts or q.title):
+            if result.found and result.value in state.index.person_names:  # 他 in the next question
+                q = replace(q, extra={**q.extra, "person": result.value})
             self._remember(session, q)
         return result
 
@@ -248,6 +251,8 @@ class Engine:
         if said and last.year is None and q.year is None:
             return q  # 那前一年呢 after a question of no year: no year to count from, nothing to repeat
         own = tuple(c for c in q.concepts if not any(m in w for m in c.members for w in said))
+        if _HE_OR_SHE.search(q.text) and last.extra.get("person"):  # 他在哪个村 after 谁…: the one named
+            own = (*own, *state.parser.concepts_of([(last.extra["person"],)]))
         # 那市长去了哪 after 王小平书记去哪暗访了: another office's holder, asked the last question's kind of
         # thing, not the person before nor what he did
         other_office = (any(self._is_role(c) for c in own) and not set(own) & set(last.concepts)) or bool(
@@ -255,8 +260,11 @@ class Engine:
         )
         last_concepts = () if other_office else last.concepts
         names = state.index.person_names
-        if any(m in names for c in own for m in c.members):  # 那孔亚平呢 after 杨希庆…: the other person
+        # 那孔亚平呢 after 杨希庆…: the other person; 那…派的第一书记叫啥: a person asked, none given
+        if any(m in names for c in own for m in c.members) or q.qtype == "who" and q.typed:
             last_concepts = tuple(c for c in last_concepts if not any(m in names for m in c.members))
+        if any(state.index.names_an_office(c.members) for c in own):  # 那市水利局派的呢 after 市总工会…
+            last_concepts = tuple(c for c in last_concepts if not state.index.names_an_office(c.members))
         merged = replace(
             last,
             text=q.text,
@@ -281,6 +289,10 @@ class Engine:
             unit_class=q.unit_class or (None if q.typed and own else last.unit_class),
             qualifier=q.qualifier or last.qualifier,
             qtype=q.qtype if q.typed else ("who" if q.title else last.qtype),
+            # 他在哪个村 after who he is: the kind of place it asks is its own
+            # (那市长去了哪 after 去了哪几个县: the chat's)
+            place_kind=q.place_kind or (last.place_kind if q.qtype == "where" or not q.typed else None),
+            place_many=q.place_many if q.place_kind else last.place_many,
             # 那中心城区呢 after 开工了多少个项目？总投资多少: both figures again
             extra={**last.extra, "new_words": bool(own), "figures": _figures(last)},
             followup=True,

@@ -292,6 +292,15 @@ class KnowledgeIndex:
         return frozenset(f.value for fs in self.facts.values() for f in fs if f.unit_class == "name")
 
     @functools.cached_property
+    def org_names(self) -> frozenset[str]:
+        """Every office the articles name as sending someone (their org facts: 市水利局)."""
+        return frozenset(f.value for fs in self.facts.values() for f in fs if f.unit_class == "org")
+
+    def names_an_office(self, members: tuple[str, ...]) -> bool:
+        """A concept naming one of those offices (水利局 of 市水利局)."""
+        return any(len(m) >= 2 and any(o.endswith(m) for o in self.org_names) for m in members)
+
+    @functools.cached_property
     def with_unit(self) -> dict[str, frozenset[int]]:
         """Unit class -> ids of the sentences holding a figure of it (their `units`)."""
         out: dict[str, set[int]] = {}

@@ -28,13 +28,14 @@ from engine.question import (
 from engine.typos import TypoFixer
 from intents import IntentSet
 from kb import pace, tokens
-from kb.numbers import figures, is_baseline
+from kb.bylines import HOTLINE
+from kb.numbers import SINCE, figures, is_baseline
 from kb.numerals import small_numeral
 from kb.places import word_cuts
 
 _UNKNOWN_PLACE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(省|市|县|区)")
 _NOT_PLACE_STEM = re.compile(r"[全我该本各此这那每哪几多少个和与的在有是了区县市省城]")  # 新乡市 is a place
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|\b)(以来|至今)?")
+_YEAR = re.compile(rf"(?<!\d)((?:19|20)\d{{2}})(?:年|\b)({'|'.join(SINCE)})?")
 # a numbered framework and its parts (“1+4+2”的框架：“4”是关键机制，即…): the formula is a term, and a
 # part asked about (里的4是啥, 那1指的啥) is the article's “4”是, which folds to 4是
 _FORMULA = re.compile(r"\d+(?:\+\d+)+")
@@ -55,7 +56,12 @@ _RISE_ASKED = re.compile(r"(?:涨|增长|增加|提高|上涨|提升)了?(?:多�
 _WHAT_ABOUT = re.compile(r"(?:那|那么)?[\u4e00-\u9fff]{1,12}呢")  # 县长呢, 中职的呢: asks the same of another
 # the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
 # page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
-_CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {"paper": None, "issue": ("when", "weekday")}
+# the question kinds a credit is asked by (None: any; a number the page prints is asked 多少, 是啥…)
+_CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {
+    "paper": None,
+    "issue": ("when", "weekday"),
+    HOTLINE: None,
+}
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
 _YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")
 _WH_ZH = re.compile(r"多少|几|哪|什么|啥|谁|怎么|咋|如何|多大|多长|多高")
@@ -74,6 +80,7 @@ _HOUSEHOLD_NOUN = re.compile(rf"^[个]?[\u4e00-\u9fff]{{0,6}}?户{_PHRASE_END}")
 _WHICH_PLACE = re.compile(
     r"哪(?:个|一个|些|几个|[两俩三四五六七八九十]个?)?(村|县|乡|镇|市|区)|(?<=的)(村|县|乡|镇)子?(?:都)?有哪(?:些|几个)"
 )
+_FINENESS = "村乡镇区县市"
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
 _PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
@@ -227,18 +234,29 @@ class QueryParser(EnglishParsing):
                 qtype="byline",
                 typed=True,
                 credit=credit,
-                concepts=tuple(c for c in q.concepts if not cues & set(c.members)),
+                # the cue's own words (新闻热线: 新闻, 热线) are no topic either
+                concepts=tuple(
+                    c
+                    for c in q.concepts
+                    if not any(
+                        m in w for m in c.members for w in cues if w in q.text or english and not w.isascii()
+                    )
+                    and not cues & set(c.members)
+                ),
                 extra={**q.extra, "unmatched": unmatched} if "unmatched" in q.extra else q.extra,
             )
         # what the resident already knows is not what they ask: figures written in digits (a Chinese
         # numeral's reading is less sure: 两千二百零七户 reads as 七户)
         given = [f for f in figures(q.text) if f.text[0].isdigit() and f.unit_class != "year"]
+        asks_org = said("asks_org")
+        if asks_org and q.qtype in ("what", "where"):  # 工作队是啥单位的人, 从哪派来的: an office's name
+            q = replace(q, qtype="who", typed=True)
         return replace(
             q,
             qualifier=qualifier,
             asks_from=said("asks_from"),
             asks_target=said("asks_target"),
-            asks_org=said("asks_org"),
+            asks_org=asks_org,
             per_unit=said("per_unit"),
             beyond=not english and bool(BEYOND_ASKED.search(q.text)),
             given=tuple(f.amount for f in given),
@@ -354,6 +372,10 @@ class QueryParser(EnglishParsing):
         }
         return sorted(cues, key=lambda c: (-len(c), c))
 
+    def concepts_of(self, words: list[tuple[str, ...]]) -> tuple[Concept, ...]:
+        """Concepts of words found outside the question (the person the chat's last answer named)."""
+        return self._concepts(words)
+
     def _concepts(self, words: list[tuple[str, ...]]) -> tuple[Concept, ...]:
         out: list[Concept] = []
         seen: set[tuple[str, ...]] = set()
@@ -400,7 +422,9 @@ class QueryParser(EnglishParsing):
         if which_n and qtype in ("what", "how_many"):
             qtype, typed = "list", True  # 六个体系是哪六个: the items, not their number
         list_size = _numeral(which_n.group(1)) if which_n else None
-        which_place = _WHICH_PLACE.search(text)
+        # 哪个乡哪个村: the finest kind asked, whose answer names the coarser ones before it
+        which_all = list(_WHICH_PLACE.finditer(text))
+        which_place = min(which_all, key=lambda m: _FINENESS.index(m.group(1) or m.group(2)), default=None)
         if which_place and qtype in ("what", "where", "list", "how_many"):
             qtype, typed = "where", True  # 搬到了哪个村: a place's name
         two_places = len(places) >= 2 and not self._nested(places)
@@ -428,8 +452,8 @@ class QueryParser(EnglishParsing):
         unit = self._unit_zh(text, qtype)
         # 哪个县 asks, it is no search word (it would leave 县先 behind); taken out before the measure words
         # and cues, or 哪几个村靠旅游 leaves 村靠
-        if which_place:
-            rest = rest.replace(which_place.group(0), " ")
+        for m in which_all:
+            rest = rest.replace(m.group(0), " ")
         body = _ASK_MEASURE.sub(" ", rest)  # 多少所普惠性…: the measure word is no part of the next word
         if title:  # 沁阳市委书记: the place took 市, so 委书记 is what is left of the title
             body = re.sub(f"委?{re.escape(alias)}", " ", body) if alias else body.replace(title, " ")

@@ -97,8 +97,14 @@ PHOTO_CREDIT = re.compile(
 )
 _ALL_PHOTOS = re.compile(r"图片均由(?:本报)?(?:摄影)?记者\s*([\u4e00-\u9fff]{2,3}?)\s*摄")
 # the page's staff line: ■编辑：郭 剑│版式：李新战│校对：董 蕾│组版：张 震
+# and the numbers it prints for readers (■新闻热线：8797000)
 STAFF_ROLES = ("编辑", "版式", "校对", "组版", "美编", "责编")
-_STAFF = re.compile(rf"({'|'.join(STAFF_ROLES)})[：:]\s*([\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){{1,2}})")
+HOTLINE = "新闻热线"  # the credit these are stored and asked as
+PAGE_NUMBERS = (HOTLINE, "读者热线", "热线电话")
+_STAFF = re.compile(
+    rf"({'|'.join(STAFF_ROLES)})[：:]\s*([\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){{1,2}})"
+    rf"|({'|'.join(PAGE_NUMBERS)})[：:]\s*(\d[\d-]{{4,}})"
+)
 
 
 _CAPTION_DATE = re.compile(r"(?:^|[。！？])((?:19|20)\d{2}年\d{1,2}月\d{1,2}日，)")
@@ -117,8 +123,8 @@ def credits(text: str) -> tuple[list[tuple[str, str]], str, str]:
     lines: list[str] = []  # the lines since the last blank line or credit: the caption a credit closes
     for raw in text.splitlines():
         line = raw.strip()
-        for role, name in _STAFF.findall(line):
-            staff.setdefault(role, _bare(name))
+        for role, name, _field, number in _STAFF.findall(line):
+            staff.setdefault(role or HOTLINE, _bare(name or number))
         page = [m.group(1) for m in _ALL_PHOTOS.finditer(line)]
         names += page
         m = None if page else PHOTO_CREDIT.search(line)

@@ -60,7 +60,11 @@ _UNIT_RE = "|".join(re.escape(u) for u, _ in _UNITS)
 VALUE_RE = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?)(?P<approx1>余|多)?(?P<mag>万亿|千万|百万|万|亿|千|百)?(?P<approx2>余|多)?(?P<unit>{_UNIT_RE})?"
 )
-YEAR_RE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})(?:年|年度)(?P<since>以来|底|年底|初|前)?")
+# words that make a year the start of what is counted (2016年以来; a resident: 从2016年开始, 2016年到现在)
+SINCE = ("以来", "至今", "开始", "算起", "起", "到现在", "到如今", "到今天")
+YEAR_RE = re.compile(
+    rf"(?<!\d)(?P<year>(?:19|20)\d{{2}})(?:年|年度)(?P<since>{'|'.join(SINCE)}|底|年底|初|前)?"
+)
 DATE_RE = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2})年|(?P<rel>去年|今年|前年|明年))?(?P<month>1[0-2]|0?[1-9])月"
     r"(?:(?P<day>[12]\d|3[01]|0?[1-9])日(?:[至到-](?:(?P<month2>1[0-2]|0?[1-9])月)?(?P<day2>[12]\d|3[01]|0?[1-9])日)?)?"
@@ -164,7 +168,7 @@ def years(text: str) -> list[tuple[int, int, bool]]:
     """(position, year, is_since) for explicit years: "2016年以来" is (pos, 2016, True). A year something is
     compared with (较2019年增长, 比2018年) is a baseline, not the year a figure speaks of: left out."""
     return [
-        (m.start(), int(m.group("year")), m.group("since") == "以来")
+        (m.start(), int(m.group("year")), m.group("since") in SINCE)
         for m in YEAR_RE.finditer(text)
         if not is_baseline(text, m.start())
     ]

@@ -93,3 +93,10 @@ def test_a_byline_line_under_its_storys_text_is_that_storys():
     out = assign(paras)
     assert out[:2] == ["记者 李迎博", "记者 李迎博"] and out[3] == "作者 郭宁康"
     assert out[4:] == ["记者 智慧；通讯员 耿梅"] * 4
+
+
+def test_a_page_heads_hotline_is_read_with_its_staff():
+    from kb.bylines import HOTLINE, credits
+
+    _, _, staff = credits("■官方微博：@焦作日报(新浪、腾讯)■新闻热线：8797000■编辑：郭 剑│版式：李新战")
+    assert f"{HOTLINE} 8797000" in staff and "编辑 郭剑" in staff

@@ -990,3 +990,42 @@ def test_a_follow_up_naming_another_person_or_office_asks_of_them(engine):
 def test_an_office_then_which_one_asks_its_holder(engine):
     """沁县县委书记是哪个: the holder's name, as 哪个县委书记 asks it."""
     assert engine.ask("沁县县委书记是哪个").value == "卢展明"
+
+
+def test_a_when_question_about_a_change_of_things_asks_its_date(engine):
+    """夸周口变化的 names what was praised; 啥时候 asks the day, not a change from one figure to another."""
+    assert "2018年10月11日" in engine.ask("陈润儿省长是啥时候在周口开会夸周口变化的").value
+
+
+def test_two_kinds_of_place_asked_name_the_finest_with_its_parents(engine):
+    """哪个乡哪个村: the village, written with its county and township."""
+    assert "张武村" in engine.ask("剪兔毛的那个辛秀珍是哪个乡哪个村的").value
+
+
+def test_what_unit_someone_is_from_asks_an_office(engine):
+    """是啥单位的人 asks the sending office, however the question word is phrased."""
+    assert engine.ask("平顶爻村驻村工作队是啥单位的人").value == "市公安局"
+
+
+def test_a_year_a_resident_counts_from_is_a_since(engine):
+    """从2016年开始总共 / 2016年到现在 is the article's 2016年以来 total, not the 2016 figure."""
+    for q in ("汝阳从2016年开始总共投了多少扶贫的钱", "汝阳2016年到现在扶贫资金一共砸了多少"):
+        assert engine.ask(q).value == "24.6亿元", q
+
+
+def test_the_number_a_page_prints_for_readers_is_a_credit(engine):
+    """■新闻热线：8797000 in the page head: asked in either language, quoted from the head."""
+    for q in ("焦作日报新闻热线多少", "What is the news hotline number of Jiaozuo Daily?"):
+        ans = engine.ask(q)
+        assert ans.found and "8797000" in ans.value, q
+
+
+def test_residents_words_for_becoming_poor(engine):
+    """穷下来 is the articles' 致贫, and 上学 their 因学."""
+    assert engine.ask("焦作因为上学穷下来的占百分之几？").value == "6.3%"
+
+
+def test_he_in_a_follow_up_is_the_person_the_last_answer_named(engine):
+    """他在哪个村 after 谁是市总工会派的第一书记: 孔亚平's village, not the others the sentence lists."""
+    assert engine.ask("市总工会派到沁阳当第一书记的是谁？", session="he").value == "孔亚平"
+    assert "范村" in engine.ask("他在哪个村？", session="he").value
