@@ -65,6 +65,8 @@ _CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {
 _MEASURES = "个名位所家项条户座处笔支批次场套头间台辆件种类张"
 _YESNO_END = re.compile(r"(?:吗|嘛|不|没|没有|么)[?？!！。\s]*$")
 _WH_ZH = re.compile(r"多少|几|哪|什么|啥|谁|怎么|咋|如何|多大|多长|多高")
+# a question word asking (十几万人 is a figure said, not asked; 咋投诉？打哪个电话 asks one thing twice)
+_ASKS_ZH = re.compile(r"多少|(?<![十百千万])几(?![十百千万])|哪|什么|啥|谁|多大|多长|多高")
 _YESNO_EN = re.compile(r"\s*(?:did|is|are|has|have|does|do|was|were|can|will)\b")
 _WH_EN = re.compile(r"\b(?:how|what|which|who|when|where|whom|whose)\b")
 _ASKED_MEASURE = re.compile(rf"(?:多少|几)([{_MEASURES}])")
@@ -191,7 +193,10 @@ class QueryParser(EnglishParsing):
         pending = ""  # clauses before the first question
         for chunk in chunks:
             q = self._parse_chinese(chunk)
-            if (q.typed or self._credit(q, chunk.lower(), False)) and not q.smalltalk:  # 是哪个报纸登的
+            # 是哪个报纸登的; 都有些啥项目: a question word (not only a cue) makes a clause a question
+            if (
+                q.typed or _ASKS_ZH.search(chunk) or self._credit(q, chunk.lower(), False)
+            ) and not q.smalltalk:
                 out.append(pending + chunk)
                 pending = ""
             elif out and _WHAT_ABOUT.fullmatch(chunk.strip()):  # 县委书记是谁，县长呢: the same, of another

@@ -182,6 +182,11 @@ def test_the_questions_of_a_message(engine):
     parts = engine._state.parser.parts
     assert parts("临港经济论坛哪天开的，签了几个项目") == ["临港经济论坛哪天开的", "签了几个项目"]
     assert len(parts("缺技术和缺资金致贫，哪个占比高")) == 1  # the first clause asks nothing
+    # a question word makes a clause a question, a cue or not: 都有些啥项目 is asked too, so the sum
+    # alone is no answer; 十几万人 is a figure said, not asked
+    assert len(parts("周口搞的文化产业项目总投资多少？都有些啥项目")) == 2
+    assert engine.ask("周口搞的文化产业项目总投资多少？都有些啥项目").value != "42.9亿元"
+    assert len(parts("汝阳转移劳动力十几万人？具体多少")) == 1
     # English: two questions joined by "and" + a question word, each typed on its own
     assert parts("How big is Ruyang County and how many people live there?") == [
         "How big is Ruyang County",
