@@ -383,6 +383,11 @@ class Engine:
             subs = [(label, replace(sub, places=sub.places or q.places)) for label, sub in subs]
             return self._compare(state, q, t, subs)
         hits = finder.find(q, index, self.ranker)
+        if q.qtype in ("how_many", "rate") and any(c.head and c.unit is None for c in q.concepts):
+            # 培训…1.8万余名，帮助1.75万人实现了就业 for 多少人找着活了: in a sentence with a figure of the kind
+            # asked in the clause of the word asked (the head, when it is no word for the unit: 多少钱), that one
+            headed = {h.sentence.id for h in hits if h.features.get("head") and h.features.get("unit_asked")}
+            hits = [h for h in hits if h.sentence.id not in headed or h.features.get("head")]
         if q.beyond:  # 比全省平均高多少: in a sentence stating the difference, the difference, not its base
             differs = {h.sentence.id for h in hits if h.features.get("beyond")}
             hits = [h for h in hits if h.sentence.id not in differs or h.features.get("beyond")]

@@ -1034,3 +1034,10 @@ def test_he_in_a_follow_up_is_the_person_the_last_answer_named(engine):
     """他在哪个村 after 谁是市总工会派的第一书记: 孔亚平's village, not the others the sentence lists."""
     assert engine.ask("市总工会派到沁阳当第一书记的是谁？", session="he").value == "孔亚平"
     assert "范村" in engine.ask("他在哪个村？", session="he").value
+
+
+def test_the_figure_in_the_clause_of_the_word_asked(engine):
+    """培训贫困劳动力1.8万余名，帮助1.75万人实现了就业: 多少人找着活了 asks the clause holding 就业; a word
+    for the unit (多少钱) says nothing of the clause (交通部门投资1410万元帮助38个贫困村整修道路)."""
+    assert engine.ask("焦作培训贫困劳动力以后帮多少人找着活了").value.startswith("1.75万")
+    assert engine.ask("焦作交通部门投了多少钱帮贫困村修路").value.startswith("1410万元")
