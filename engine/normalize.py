@@ -70,7 +70,8 @@ def normalize(text: str) -> str:
     text = _converter.convert(text)
     text = _CN_YEAR.sub(lambda m: _year("".join(_CN_DIGIT[c] for c in m.group(1))) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: _year(m.group(1)) + "年", text)
-    return _SOME_YEARS.sub(lambda m: _SOME_YEARS_AS[m.group(0)], text)
+    text = _SOME_YEARS.sub(lambda m: _SOME_YEARS_AS[m.group(0)], text)
+    return text.replace("多老些", "多少")  # Henan's how-many: every pattern of 多少 then reads it (多老些人)
 
 
 def is_english(text: str) -> bool:

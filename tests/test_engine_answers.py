@@ -1041,3 +1041,8 @@ def test_the_figure_in_the_clause_of_the_word_asked(engine):
     for the unit (多少钱) says nothing of the clause (交通部门投资1410万元帮助38个贫困村整修道路)."""
     assert engine.ask("焦作培训贫困劳动力以后帮多少人找着活了").value.startswith("1.75万")
     assert engine.ask("焦作交通部门投了多少钱帮贫困村修路").value.startswith("1410万元")
+
+
+def test_henans_how_many_is_read_as_how_many(engine):
+    """多老些人 asks people, as 多少人 does: 5155人, not the 2207户 beside it."""
+    assert engine.ask("汝阳现在还剩多老些人没脱贫？还有几个村没出列？").value == "5155人；4个"
