@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_SESSIONS = 10_000
-READING_GAP = 4.0  # ranker logits: another reading within about 1:50 odds of the best is offered as a button
+READING_GAP = 4.6  # ranker logits: another reading within about 1:100 odds of the best is offered as a button
 _MORE_LESS_ASKED = re.compile(r"更|哪个|哪一个|谁|多还是少|高还是低|比较")
 _CHANGE_TURN = re.compile(
     r"(多少|几(?![号点时日月天])|(?<=[从由])\d+(?:\.\d+)?)[^，,。？?]{0,8}?(到|至|成)"

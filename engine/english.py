@@ -92,9 +92,16 @@ class EnglishParsing:
                 words.append(self.synonym_of.get(zh, (zh,)))
         low = self._english_re.sub(" ", low)
         title = next((w[0] for w in words if w[0] in self.intents.titles), None)
-        words = [w for w in words if w[0] not in self.intents.titles and len(w[0]) >= 2]
         if title and qtype in ("list", "what", "where") and re.match(r"\s*(?:which|what)\b", low):
             qtype, typed = "who", True  # which provincial governor …: a holder of the title, a person
+        # the title asked is no topic word; of a when or how-many question (when did the mayor go…) it is
+        words = [
+            w
+            for w in words
+            if (w[0] not in self.intents.titles or qtype not in ("who", "byline")) and len(w[0]) >= 2
+        ]
+        if len(places) >= 2 and self._nested(places):  # Wen County of Jiaozuo: the narrower is asked
+            places = [places[1], places[0], *places[2:]]
         person = _WHICH_PERSON.match(text.lower())
         if person and qtype in ("list", "what", "where"):  # which provincial leader praised …: a person's
             qtype, typed = "who", True  # name; the word for a person is what is asked, not a topic

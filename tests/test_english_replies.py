@@ -223,3 +223,10 @@ def test_which_leader_asks_a_person(engine):
     q = engine._state.parser.parse("Which provincial leader praised Zhoukou?")
     assert q.qtype == "who" and not any("领导" in c.members for c in q.concepts)
     assert "陈润儿" in (engine.ask("Which provincial leader praised Zhoukou?").value or "")
+
+
+def test_a_title_in_a_when_question_is_what_it_is_about(engine):
+    """When did the mayor go to Wen County: 市长 is a topic word here (not a name asked), and Wen County, a
+    county of Jiaozuo, is the place asked."""
+    ans = engine.ask("On what date did Jiaozuo's mayor go to Wen County to look into poverty-relief work?")
+    assert ans.found and "11月26日" in ans.value
