@@ -86,7 +86,7 @@ _FINENESS = "村乡镇区县市"
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
 _PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
-_WHICH_ITEMS = re.compile(r"哪(?:些|几[个家种项类所条位]?|[两三四五六七八九十][个家种项类所条位])")
+_WHICH_ITEMS = re.compile(r"哪(?:些|几[个家种项类所条位]?|[两三四五六七八九十][个家种项类所条位])|啥|什么")
 _WHICH_N = re.compile(r"哪([一二三四五六七八九十两几\d]+)[个项类种家条所件批大]")
 
 

@@ -1046,3 +1046,9 @@ def test_the_figure_in_the_clause_of_the_word_asked(engine):
 def test_henans_how_many_is_read_as_how_many(engine):
     """多老些人 asks people, as 多少人 does: 5155人, not the 2207户 beside it."""
     assert engine.ask("汝阳现在还剩多老些人没脱贫？还有几个村没出列？").value == "5155人；4个"
+
+
+def test_the_kind_of_items_asked_by_what(engine):
+    """都有啥品种 asks items of a kind, as 有哪些品种 does (the kind heads 投放品种为冻前腿瘦肉、…)."""
+    parse = engine._state.parser.parse
+    assert parse("储备肉都有啥品种").item_kind == parse("储备肉有哪些品种").item_kind == "品种"
