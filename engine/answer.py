@@ -827,6 +827,26 @@ def _place_name_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -
     return hits
 
 
+def _destination_hits(q: Query, s: Sentence, base: dict, index: KnowledgeIndex) -> list[Hit]:
+    """去哪暗访了: the known places each clause names (到修武县、武陟县对…进行暗访), together; not those the
+    question names itself."""
+    hits = []
+    for a, b in clause_spans(s.text):
+        clause = s.text[a:b]
+        names = [index.alias_to_place[m.group(0)] for m in index.place_re.finditer(clause)]
+        names = [n for n in dict.fromkeys(names) if n not in q.places]
+        if names:
+            x = dict(base)
+            x.update(
+                near=_closeness(s, a, b, q.concepts),
+                share=_clause_share(clause, q.concepts),
+                items=min(len(names), 6) / 6,
+                where_cue=1.0,
+            )
+            hits.append(Hit(s, "、".join(names), clause, x, base["cov"]))
+    return hits
+
+
 def elsewhere_share(q: Query, index: KnowledgeIndex) -> float:
     """Share of the question's concept weight that the articles hold only about other places than the one
     asked (沁县的小菜园: 小菜园 is 沁阳's): what the place's own sentences cannot say."""
@@ -884,6 +904,8 @@ def extract(q: Query, index: KnowledgeIndex) -> list[Hit]:
             hits += _place_name_hits(q, s, base, index)
         else:
             hits += _clause_hits(q, s, base)
+            if q.destination:
+                hits += _destination_hits(q, s, base, index)
     if q.year is not None and q.qtype not in ("how_many", "rate"):
         hits = [h for h in hits if _of_year(h.sentence, q.year, index)]
     return hits

@@ -83,6 +83,7 @@ _WHICH_PLACE = re.compile(
     r"哪(?:个|一个|些|几个|[两俩三四五六七八九十]个?)?(村|县|乡|镇|市|区)|(?<=的)(村|县|乡|镇)子?(?:都)?有哪(?:些|几个)"
 )
 _FINENESS = "村乡镇区县市"
+_GOES_WHERE = re.compile(r"[去到跑上往](?:了|过)?(?:哪|什么地方|啥地方)")  # 去哪暗访了: a destination
 _ASK_AMOUNT = re.compile(r"多少|几")
 _ASK_YEARS = re.compile(r"(?:多少|几)(?:个)?年")
 _PERSON_WORD = re.compile(r"人|员|干部|群众|书记|医生|学生|老师")
@@ -519,6 +520,7 @@ class QueryParser(EnglishParsing):
             list_size=list_size,
             item_kind=self._item_kind(text) if qtype in ("list", "where") else None,
             place_kind=(which_place.group(1) or which_place.group(2)) if which_place else None,
+            destination=bool(_GOES_WHERE.search(text)) and not which_place,
             place_many=bool(
                 which_place and re.search(r"哪(?:些|几|[两俩三四五六七八九十])", which_place.group(0))
             ),

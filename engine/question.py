@@ -103,6 +103,7 @@ class Query:
         None  # the noun a list question asks items of (哪些大企业: 企业; 哪几家超市: 超市)
     )
     place_many: bool = False  # … or which ones (哪些县, 哪几个县): all of them
+    destination: bool = False  # where someone went (去哪暗访了, 到哪调研): the places a clause names
     body: str = ""  # the question's own words once place, year, title and cue words are taken out
     qualifier: str | None = None  # remaining / total / done / new: which of the figures (intents slots)
     asks_from: bool = False  # where a change began (原来, 从)

@@ -1052,3 +1052,10 @@ def test_the_kind_of_items_asked_by_what(engine):
     """都有啥品种 asks items of a kind, as 有哪些品种 does (the kind heads 投放品种为冻前腿瘦肉、…)."""
     parse = engine._state.parser.parse
     assert parse("储备肉都有啥品种").item_kind == parse("储备肉有哪些品种").item_kind == "品种"
+
+
+def test_where_someone_went_is_the_places_named(engine):
+    """去哪调研了 asks a destination: the places the clause names, not the clause."""
+    assert engine._state.parser.parse("徐衣显去哪调研了").destination
+    assert not engine._state.parser.parse("杨希庆在哪个村").destination  # a kind of place asked: its name
+    assert engine.ask("徐衣显去哪调研了").value == "温县、武陟县"
