@@ -954,6 +954,13 @@ class Engine:
             verdict = t["less" if fewer else "more"].format(winner=winner)
             lines = sep.join(line(p, h) for p, h in rows)  # the winner first
             text, value = t["compare"].format(verdict=verdict, lines=lines), f"{stated(rows)}{sep}{verdict}"
+        (_, a), (_, b) = rows[:2]
+        if (
+            a.sentence.id == b.sentence.id
+        ):  # 修建农村公路2291公里，是省定…任务450公里的5倍: the relation it states
+            times = [f.value for f in state.index.facts.get(a.sentence.id, []) if f.unit_class == "multiple"]
+            if len(times) == 1:
+                value += sep + times[0]
         return Answer(
             True,
             text,

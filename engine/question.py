@@ -161,11 +161,14 @@ def compare_sides(text: str) -> list[tuple[str, str]] | None:
     if m.re is _SAME_HEAD_SIDES:
         return [(side, f"{side}{m.group(3)}") for side in (m.group(1), m.group(2))]
     rest = _MORE_LESS.sub("", m.group(3))
+    sides = [_SIDE_TAIL.sub("", side) or side for side in (m.group(1), m.group(2))]
     # 哪个人多, 哪个钱多: a lone noun is what is counted (多少人), not a verb asking how much (发得多少)
     ask = f"多少{rest}" if len(rest) == 1 else f"{rest}多少"
-    return [(side, f"{side}{ask}") for side in (m.group(1), m.group(2))]
+    return [(side, f"{side}{ask}") for side in sides]
 
 
+# what a side's words end in that asks, not names (省里定的任务比咋样？: 省里定的任务)
+_SIDE_TAIL = re.compile(r"(?:比|相比|比较|比起来)?(?:咋样|怎么样|如何)?[？?，,。！!\s]*$")
 _HOW_MUCH = re.compile(r"多少|(?<![十百千万])几(?!乎|十年)|多大|多长")  # 十几万人 is a figure, not asked
 
 

@@ -1059,3 +1059,10 @@ def test_where_someone_went_is_the_places_named(engine):
     assert engine._state.parser.parse("徐衣显去哪调研了").destination
     assert not engine._state.parser.parse("杨希庆在哪个村").destination  # a kind of place asked: its name
     assert engine.ask("徐衣显去哪调研了").value == "温县、武陟县"
+
+
+def test_a_comparison_in_one_sentence_states_the_relation_it_gives(engine):
+    """修建农村公路2291公里，是省定责任目标任务450公里的5倍: both figures, and the 5倍 the sentence states;
+    the sides named without the words that ask (比咋样)."""
+    value = engine.ask("周口修的农村公路跟省里定的任务比咋样？各是多少公里？").value
+    assert value == "周口修的农村公路 2291公里；省里定的任务 450公里；5倍"
