@@ -697,7 +697,11 @@ def _clause_hits(q: Query, s: Sentence, base: dict) -> list[Hit]:
     itself, not only in its context."""
     text = s.text
     hits = []
-    if any(c.head and not any(m in s.norm for m in c.members) for c in q.concepts):
+    # … but the kind of items a list asks need not be named (哪几个部门: 市商务局、发改委、财政局)
+    if any(
+        c.head and q.item_kind not in c.members and not any(m in s.norm for m in c.members)
+        for c in q.concepts
+    ):
         return hits
     spans = clause_spans(text)
     # each piece with the text before it in the sentence (the previous sentence for the first clause):

@@ -71,7 +71,11 @@ def normalize(text: str) -> str:
     text = _CN_YEAR.sub(lambda m: _year("".join(_CN_DIGIT[c] for c in m.group(1))) + "年", text)
     text = _SHORT_YEAR.sub(lambda m: _year(m.group(1)) + "年", text)
     text = _SOME_YEARS.sub(lambda m: _SOME_YEARS_AS[m.group(0)], text)
-    return text.replace("多老些", "多少")  # Henan's how-many: every pattern of 多少 then reads it (多老些人)
+    text = text.replace("多老些", "多少")  # Henan's how-many: every pattern of 多少 then reads it (多老些人)
+    return _DIALECT_DE.sub("的", text)  # 村嘞人: Henan's 的 inside a phrase (a final 嘞 is a particle)
+
+
+_DIALECT_DE = re.compile(r"嘞(?=[\u4e00-\u9fff])")
 
 
 def is_english(text: str) -> bool:

@@ -584,6 +584,8 @@ class QueryParser(EnglishParsing):
             return "percent"
         if qtype in ("when", "weekday"):
             return None  # 几月几号竣工: a date, no figure of a kind
+        if qtype in ("list", "where", "who"):
+            text = _WHICH_ITEMS.sub(" ", text)  # 哪几个部门: which ones, not how many (几个 asks no count)
         for phrase in self.intents.not_units:
             text = text.replace(phrase, " ")
         ask = _ASK_AMOUNT.search(text)

@@ -1066,3 +1066,11 @@ def test_a_comparison_in_one_sentence_states_the_relation_it_gives(engine):
     the sides named without the words that ask (比咋样)."""
     value = engine.ask("周口修的农村公路跟省里定的任务比咋样？各是多少公里？").value
     assert value == "周口修的农村公路 2291公里；省里定的任务 450公里；5倍"
+
+
+def test_which_ones_of_a_kind_asks_items_not_their_number(engine):
+    """哪几个部门: the offices (市商务局、发改委、财政局), which the sentence names without the word 部门;
+    几个 there asks no count."""
+    q = engine._state.parser.parse("洛阳储备肉是哪几个部门联合组织投放的")
+    assert q.qtype == "list" and q.unit_class is None
+    assert "市商务局、发改委、财政局" in engine.ask("洛阳储备肉是哪几个部门联合组织投放的").value

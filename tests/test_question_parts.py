@@ -118,3 +118,10 @@ def test_what_a_clause_says_beyond_the_question():
     q = Query(text="沁县有几个乡镇", lang="zh", qtype="how_many", concepts=(Concept(("乡镇",), 4.5),))
     assert unasked(q, "7个乡镇和部门主要领导被约谈", "7个") > 0.8  # it tells of a reprimand
     assert unasked(q, "全县辖7个乡镇", "7个") < 0.5
+
+
+def test_henans_de_inside_a_phrase_is_de_and_its_how_many_is_how_many():
+    from engine.normalize import normalize
+
+    assert normalize("有多老些个村嘞人专门种") == "有多少个村的人专门种"
+    assert normalize("中不中嘞") == "中不中嘞"  # a final 嘞 is a particle
