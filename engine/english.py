@@ -169,7 +169,7 @@ class EnglishParsing:
             self._concepts(words),
             followup=followup,
             wants_year_only=bool(re.search(r"which year|what year", low)),
-            wants_time=bool(re.search(r"what time|opening hours|which hours", low)),
+            wants_time=bool(re.search(r"what time|opening hours|(?:which|what) hours", low)),
             since=since,
             extra={"unmatched": leftovers},
         )

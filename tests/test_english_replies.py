@@ -230,3 +230,11 @@ def test_a_title_in_a_when_question_is_what_it_is_about(engine):
     county of Jiaozuo, is the place asked."""
     ans = engine.ask("On what date did Jiaozuo's mayor go to Wen County to look into poverty-relief work?")
     assert ans.found and "11月26日" in ans.value
+
+
+def test_everyday_english_for_the_articles_terms(engine):
+    """ "what hours" asks the time of day; "shaken off poverty" is 脱贫; "poverty-help day" is 扶贫日; a
+    "story" is the article (no topic word)."""
+    assert engine.ask("What hours is the reserve pork sold in Luoyang?").value.startswith("9:00")
+    assert "周三" in engine.ask("Which day of the week is Ruyang's poverty-help day?").value
+    assert "郭树勋" in engine.ask("Who are the reporters behind the Qinyang livelihood story?").value
