@@ -1074,3 +1074,9 @@ def test_which_ones_of_a_kind_asks_items_not_their_number(engine):
     q = engine._state.parser.parse("洛阳储备肉是哪几个部门联合组织投放的")
     assert q.qtype == "list" and q.unit_class is None
     assert "市商务局、发改委、财政局" in engine.ask("洛阳储备肉是哪几个部门联合组织投放的").value
+
+
+def test_everyday_names_of_what_the_articles_name_formally(engine):
+    """甲鱼 is the articles' 中华鳖, and a nursing home opening its doors (开门) is their 恢复开放."""
+    assert "不将其列入禁食" in engine.ask("甲鱼乌龟现在还能吃不").value
+    assert "恢复开放" in engine.ask("养老院现在能开门了吗").value
