@@ -59,6 +59,7 @@ def _holds(q: Query, words: tuple[str, ...]) -> bool:
     return any(w in low for w in words)
 
 
+_FIGURE_KINDS = ("how_many", "rate", "compare", "fromto")  # questions whose answer is a figure
 _HE_OR_SHE = re.compile(r"[他她](?!们)")
 _PINNED = re.compile(r"^#s(\d{1,9})$")
 
@@ -1016,7 +1017,9 @@ class Engine:
             # 那沁阳呢: the thing asked is the chat's last one; what is missing is that place's figure
             return Answer(
                 False,
-                t["wrong_place"].format(place=place_label(q.place, q.lang, state.index)),
+                t["wrong_place" if q.qtype in _FIGURE_KINDS else "wrong_place_info"].format(
+                    place=place_label(q.place, q.lang, state.index)
+                ),
                 "wrong_place",
                 place=q.place,
                 lang=q.lang,

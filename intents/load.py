@@ -40,6 +40,7 @@ REPLY_KEYS = {
     "unknown_place",
     "wrong_year",
     "wrong_place",
+    "wrong_place_info",
     "suggest",
     "unsure",
     "which_place",

@@ -1080,3 +1080,12 @@ def test_everyday_names_of_what_the_articles_name_formally(engine):
     """甲鱼 is the articles' 中华鳖, and a nursing home opening its doors (开门) is their 恢复开放."""
     assert "不将其列入禁食" in engine.ask("甲鱼乌龟现在还能吃不").value
     assert "恢复开放" in engine.ask("养老院现在能开门了吗").value
+
+
+def test_a_place_follow_up_without_the_thing_says_what_is_missing(engine):
+    """那沁阳呢 after a figure: no such figure there; after a question asking a place or a name, no word of
+    it there (not a 'figure')."""
+    engine.ask("汝阳县还有多少贫困人口", session="wp")
+    assert engine.ask("那沁阳呢", session="wp").text == "抱歉，文章里没有沁阳市的这项数字。"
+    engine.ask("焦作日报新闻热线多少", session="wp2")
+    assert "这项数字" not in engine.ask("他在哪个村？", session="wp2").text
