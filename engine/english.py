@@ -31,6 +31,7 @@ _EN_COUNTED = (
     ),
     ("household", r"households|families|homes"),
     ("money", r"money|funds?|yuan|investment|subsid(?:y|ies)|income|capital"),
+    ("power", r"megawatts?|kilowatts?"),
 )
 
 

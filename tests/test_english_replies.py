@@ -238,3 +238,18 @@ def test_everyday_english_for_the_articles_terms(engine):
     assert engine.ask("What hours is the reserve pork sold in Luoyang?").value.startswith("9:00")
     assert "周三" in engine.ask("Which day of the week is Ruyang's poverty-help day?").value
     assert "郭树勋" in engine.ask("Who are the reporters behind the Qinyang livelihood story?").value
+
+
+def test_english_names_of_government_bodies_and_units(engine):
+    """megawatts is a unit of power (45.2兆瓦, not a count of households); symposium, disputes, overwork and
+    South-to-North water diversion are the articles' 座谈会, 纠纷, 积劳成疾, 南水北调."""
+    assert (
+        "45.2兆瓦"
+        in engine.ask("How many megawatts of village-level solar power stations has Ruyang built?").value
+    )
+    assert (
+        "郭新文"
+        in engine.ask(
+            "Who was the Zhangjiagou village Party secretary in Qin County who died of overwork in 2017?"
+        ).value
+    )
