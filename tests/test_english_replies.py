@@ -253,3 +253,16 @@ def test_english_names_of_government_bodies_and_units(engine):
             "Who was the Zhangjiagou village Party secretary in Qin County who died of overwork in 2017?"
         ).value
     )
+
+
+def test_a_relative_who_asks_no_name(engine):
+    """…the employment rate of the registered poor workers who have not yet escaped poverty: a rate (the
+    relative "who" is no question word), while "Who heads …" and "… and who wrote it" ask a person."""
+    parse = engine._state.parser.parse
+    assert (
+        parse(
+            "What is the employment rate of Zhoukou's registered poor workers who have not yet escaped poverty?"
+        ).qtype
+        == "rate"
+    )
+    assert parse("Who heads Qin County's poverty-alleviation leading group?").qtype == "who"
