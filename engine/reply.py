@@ -94,11 +94,20 @@ def render_hit(
     quote = hit.quote
     if hit.value == hit.quote:
         if q.qtype not in ("when", "weekday"):  # a clause answer: the clause is the fact
-            return templates["text"].format(place=label, year=year, quote=hit.quote, article=article)
+            return _unheaded(
+                templates["text"].format(place=label, year=year, quote=hit.quote, article=article)
+            )
         quote = hit.sentence.text  # 4月11日，在…签约仪式现场: a date alone in its clause quotes its sentence
     value = hit_value(hit, q.lang, vocab)
     if q.lang == "en" and q.qtype == "weekday":
         from kb.numbers import WEEKDAY_EN
 
         value = f"{WEEKDAY_EN.get(hit.value[-1], '')} ({hit.value})"
-    return templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)
+    return _unheaded(
+        templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)
+    )
+
+
+def _unheaded(text: str) -> str:
+    """A reply about no place and no year (national news) starts with its value, not a bare ：."""
+    return re.sub(r"^\s*[：:]\s*", "", text)

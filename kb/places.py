@@ -528,6 +528,12 @@ def infer_home(texts: list[str], gaz: Gazetteer, level: str) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+# bodies of the central government: a sentence naming one and no place is national news
+NATIONAL_BODY = re.compile(
+    r"中共中央|党中央|国务院|全国人民代表大会|全国人大|农业农村部|民政部|国家卫健委|国家医保局"
+)
+
+
 def attribute(
     paragraphs: list[list[str]], gaz: Gazetteer, home_city: str | None, home_county: str | None
 ) -> list[list[list[str]]]:
@@ -545,6 +551,7 @@ def attribute(
     )
     out: list[list[list[str]]] = []
     carry: list[str] = []  # the place of the last sentence before this paragraph
+    national = False  # in a national news item (上周，农业农村部印发通知…) until a sentence names a place
     for para in paragraphs:
         context: list[str] = list(carry)
         para_out = []
@@ -593,6 +600,12 @@ def attribute(
             for name in refs + found:
                 if name not in places:
                     places.append(name)
+            if places:
+                national = False
+            elif national or NATIONAL_BODY.search(sent):  # the country's, no county's or city's (rule 2)
+                national = True
+                para_out.append([])
+                continue
             if not places:  # inherited: the context's places, and the article's subject after them
                 head = context[:1]
                 # 市里成立… after sentences on several of its counties: about the city as a whole, none of

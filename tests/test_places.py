@@ -83,3 +83,10 @@ def test_a_pages_subject_county_stays_out_of_its_citys_story():
     places = attribute(paras, gaz(), home_city="洛阳市", home_county="汝阳县")
     assert places[0][1] == ["汝阳县"]
     assert places[2][1] == ["洛阳市"]  # not 汝阳县 too: the city's own programme is no county's figure
+
+
+def test_national_news_is_no_countys_or_citys(engine):
+    """上周，农业农村部印发通知… on the Luoyang page: the country's news, not 西工区's (the story before it),
+    and its reply names no place rather than a wrong one."""
+    ans = engine.ask("甲鱼乌龟还让吃不")
+    assert ans.found and "西工区" not in ans.text and not ans.text.lstrip("是的。").startswith("：")
