@@ -958,7 +958,7 @@ class Engine:
         (_, a), (_, b) = rows[:2]
         if (
             a.sentence.id == b.sentence.id
-        ):  # 修建农村公路2291公里，是省定…任务450公里的5倍: the relation it states
+        ):  # 修建农村公路2291公里，是省定…任务450公里的5倍: the relation stated
             times = [f.value for f in state.index.facts.get(a.sentence.id, []) if f.unit_class == "multiple"]
             if len(times) == 1:
                 value += sep + times[0]

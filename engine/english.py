@@ -101,8 +101,7 @@ class EnglishParsing:
             for w in words
             if (w[0] not in self.intents.titles or qtype not in ("who", "byline")) and len(w[0]) >= 2
         ]
-        if len(places) >= 2 and self._nested(places):  # Wen County of Jiaozuo: the narrower is asked
-            places = [places[1], places[0], *places[2:]]
+        places = self._narrower_first(places)
         person = _WHICH_PERSON.match(text.lower())
         if person and qtype in ("list", "what", "where"):  # which provincial leader praised …: a person's
             qtype, typed = "who", True  # name; the word for a person is what is asked, not a topic

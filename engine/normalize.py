@@ -64,6 +64,11 @@ _SOME_YEARS = re.compile("|".join(_SOME_YEARS_AS))
 SPANS_OF_YEARS = tuple(dict.fromkeys(_SOME_YEARS_AS.values()))  # how a normalized question says them
 
 
+_DIALECT_DE = re.compile(
+    r"嘞(?=[\u4e00-\u9fff])"
+)  # 村嘞人: Henan's 的 inside a phrase (a final 嘞 is a particle)
+
+
 def normalize(text: str) -> str:
     """NFKC, traditional -> simplified, Chinese-numeral and two-digit years (一八年 -> 2018年)."""
     text = unicodedata.normalize("NFKC", strip_invisible(text))
@@ -72,10 +77,7 @@ def normalize(text: str) -> str:
     text = _SHORT_YEAR.sub(lambda m: _year(m.group(1)) + "年", text)
     text = _SOME_YEARS.sub(lambda m: _SOME_YEARS_AS[m.group(0)], text)
     text = text.replace("多老些", "多少")  # Henan's how-many: every pattern of 多少 then reads it (多老些人)
-    return _DIALECT_DE.sub("的", text)  # 村嘞人: Henan's 的 inside a phrase (a final 嘞 is a particle)
-
-
-_DIALECT_DE = re.compile(r"嘞(?=[\u4e00-\u9fff])")
+    return _DIALECT_DE.sub("的", text)
 
 
 def is_english(text: str) -> bool:

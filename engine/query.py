@@ -54,9 +54,9 @@ _ASPECT = set("了过着")
 _ALSO_EN = re.compile(r"(?:,?\s+and|\?)\s+(?=(?:how|what|when|where|who|which)\b)", re.IGNORECASE)
 _RISE_ASKED = re.compile(r"(?:涨|增长|增加|提高|上涨|提升)了?(?:多少|几)")
 _WHAT_ABOUT = re.compile(r"(?:那|那么)?[\u4e00-\u9fff]{1,12}呢")  # 县长呢, 中职的呢: asks the same of another
-# the question types that ask a credit (intents/vocabulary.yaml credits): who took the photo or edited the
-# page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when (哪天的报纸)
-# the question kinds a credit is asked by (None: any; a number the page prints is asked 多少, 是啥…)
+# the question types that ask a credit (intents/vocabulary.yaml credits; None: any): who took the photo or
+# edited the page is asked as who; which newspaper as anything (哪家报纸: where); the day's issue as when
+# (哪天的报纸); a number the page prints as anything (新闻热线多少, 是啥)
 _CREDIT_ASKED_BY: dict[str, tuple[str, ...] | None] = {
     "paper": None,
     "issue": ("when", "weekday"),
@@ -400,6 +400,10 @@ class QueryParser(EnglishParsing):
         """Whether the second place lies within the first (沁阳市紫陵镇范村): one place, not two to compare."""
         return self.index.within(places[1], places[0])
 
+    def _narrower_first(self, places: list[str]) -> list[str]:
+        """洛阳汝阳县, Wen County of Jiaozuo: of two nested places the narrower is the one asked about."""
+        return [places[1], places[0], *places[2:]] if len(places) >= 2 and self._nested(places) else places
+
     def _filler(self, members: tuple[str, ...]) -> bool:
         """A word no article holds that is only a verb form or holds a particle (投了, 区有, 前要): it
         should not block an answer the way an unknown topic (大学) does."""
@@ -434,8 +438,7 @@ class QueryParser(EnglishParsing):
         if which_place and qtype in ("what", "where", "list", "how_many"):
             qtype, typed = "where", True  # 搬到了哪个村: a place's name
         two_places = len(places) >= 2 and not self._nested(places)
-        if len(places) >= 2 and not two_places:  # 洛阳汝阳县: the narrower place is the one asked about
-            places = [places[1], places[0], *places[2:]]
+        places = self._narrower_first(places)
         if (
             two_places
             and (_COMPARE.search(text) or EACH.search(text))

@@ -95,7 +95,8 @@ def render_hit(
     if hit.value == hit.quote:
         if q.qtype not in ("when", "weekday"):  # a clause answer: the clause is the fact
             return _unheaded(
-                templates["text"].format(place=label, year=year, quote=hit.quote, article=article)
+                templates["text"].format(place=label, year=year, quote=hit.quote, article=article),
+                label or year,
             )
         quote = hit.sentence.text  # 4月11日，在…签约仪式现场: a date alone in its clause quotes its sentence
     value = hit_value(hit, q.lang, vocab)
@@ -104,10 +105,11 @@ def render_hit(
 
         value = f"{WEEKDAY_EN.get(hit.value[-1], '')} ({hit.value})"
     return _unheaded(
-        templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article)
+        templates["fact"].format(place=label, year=year, value=value, quote=quote, article=article),
+        label or year,
     )
 
 
-def _unheaded(text: str) -> str:
-    """A reply about no place and no year (national news) starts with its value, not a bare ：."""
-    return re.sub(r"^\s*[：:]\s*", "", text)
+def _unheaded(text: str, head: str) -> str:
+    """A reply with no place and no year for its head (national news) starts with its value, not a bare ：."""
+    return text if head else re.sub(r"^\s*[：:]\s*", "", text)
